@@ -1,0 +1,35 @@
+package org.bitclass.quant;
+
+import org.bitclass.gguf.GgmlType;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place that knows which codec serves each tensor type, and llama.cpp's fallback type for a row
+ * length the type's block does not divide.
+ */
+public final class QuantRegistry {
+
+    private static final Map<GgmlType, QuantCodec> CODECS = new EnumMap<>(GgmlType.class);
+
+    static {
+        // codecs register here as they are implemented
+    }
+
+    private QuantRegistry() {
+    }
+
+    private static void register(QuantCodec codec) {
+        CODECS.put(codec.type(), codec);
+    }
+
+    public static Optional<QuantCodec> find(GgmlType type) {
+        return Optional.ofNullable(CODECS.get(type));
+    }
+
+    public static QuantCodec codec(GgmlType type) {
+        return find(type).orElseThrow(() -> new UnsupportedOperationException("tensor type " + type + " is not supported"));
+    }
+}
