@@ -29,7 +29,8 @@ final class GgufHeaderParser {
     static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** What the header says; {@code dataOffset} is the absolute file offset of the data section. */
-    record Header(int version, GgufMetadata metadata, List<TensorInfo> tensors, int alignment, long dataOffset) {
+    record Header(int version, GgufMetadata metadata, List<TensorInfo> tensors, int alignment, long headerEnd,
+                  long dataOffset) {
     }
 
     private final Path file;
@@ -88,7 +89,7 @@ final class GgufHeaderParser {
         }
         long dataOffset = nTensors > 0 ? padTo(pos, alignment) : pos;
         checkDataLayout(tensors, alignment, dataOffset);
-        return new Header(version, metadata, List.copyOf(tensors), alignment, dataOffset);
+        return new Header(version, metadata, List.copyOf(tensors), alignment, pos, dataOffset);
     }
 
     private int alignment(GgufMetadata metadata) throws GgufFormatException {
