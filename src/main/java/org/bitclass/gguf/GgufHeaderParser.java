@@ -136,6 +136,9 @@ final class GgufHeaderParser {
             throw error("tensor '" + name + "' of type " + type + " has " + rowLength
                     + " elements per row, not a multiple of the block size " + type.blockSize);
         }
+        if (elements / type.blockSize > Long.MAX_VALUE / type.typeSize) {
+            throw error("tensor '" + name + "' is too large (" + elements + " elements of " + type + ")");
+        }
         long offset = u64("data offset of tensor '" + name + "'");
         return new TensorInfo(name, shape, type, offset);
     }
