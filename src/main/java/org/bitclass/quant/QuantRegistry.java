@@ -15,7 +15,12 @@ public final class QuantRegistry {
     private static final Map<GgmlType, QuantCodec> CODECS = new EnumMap<>(GgmlType.class);
 
     static {
-        // codecs register here as they are implemented
+        register(new Q2KCodec());
+        register(new Q3KCodec());
+        register(new Q4KCodec());
+        register(new Q5KCodec());
+        register(new Q6KCodec());
+        register(new Q8KCodec());
     }
 
     private QuantRegistry() {
