@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 DemoCommand.class,
                 InspectCommand.class,
+                QuantizeCommand.class,
         })
 public final class Main implements Runnable {
 
