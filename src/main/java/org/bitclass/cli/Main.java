@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 InspectCommand.class,
                 QuantizeCommand.class,
+                SynthCommand.class,
         })
 public final class Main implements Runnable {
 
