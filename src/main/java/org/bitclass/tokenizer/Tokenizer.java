@@ -197,7 +197,10 @@ public final class Tokenizer {
         return vocab.eos;
     }
 
-    /** The end-of-turn token, or NO_TOKEN. */
+    /**
+     * The end-of-turn token: tokenizer.ggml.eot_token_id, else the lowest-id token with a well-known end-of-turn text
+     * (llama.cpp takes the first in hash order, which may be another of them; all of them are EOG), or NO_TOKEN.
+     */
     public int eot() {
         return vocab.eot;
     }

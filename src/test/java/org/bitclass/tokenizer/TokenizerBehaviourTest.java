@@ -93,6 +93,17 @@ class TokenizerBehaviourTest {
     }
 
     @Test
+    void reportsItsModelAndPreTokenizer() {
+        assertThat(gpt2.model()).isEqualTo("gpt2");
+        assertThat(gpt2.preTokenizer()).isEqualTo("gpt-2");
+        assertThat(GoldenVocabularies.tokenizer("minima-qwen35pre").preTokenizer()).isEqualTo("qwen35");
+        assertThat(spm.model()).isEqualTo("llama");
+        assertThat(spm.preTokenizer()).isEmpty();
+        assertThat(spm.vocabSize()).isEqualTo(32000);
+        assertThat(spm.addsEos()).isFalse();
+    }
+
+    @Test
     void outOfRangeIdsAreRejectedClearly() {
         assertThatThrownBy(() -> gpt2.tokenPiece(50257)).hasMessageContaining("token id 50257 is out of range");
     }
