@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 QuantizeCommand.class,
                 SynthCommand.class,
+                TokenizeCommand.class,
         })
 public final class Main implements Runnable {
 
