@@ -1,6 +1,7 @@
 package org.bitclass.quant;
 
 import org.bitclass.gguf.GgmlType;
+import org.bitclass.testutil.SharedData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -18,6 +19,22 @@ class KQuantGoldenTest {
         int[] compared = {0};
         List<String> failures = ProbeGolden.mismatches(type, false, name -> null, compared);
         assertThat(compared[0]).as("tensors in " + type).isEqualTo(15);
+        assertThat(failures.size()).as("mismatching rows, first: " + ProbeGolden.firstFew(failures)).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    void withImatrixMatchesLlamaQuantizeByteForByte(GgmlType type) throws IOException {
+        Imatrix imatrix = Imatrix.read(SharedData.path("golden/quant/probe.imatrix.gguf"));
+        int[] compared = {0};
+        int[] weighted = {0};
+        List<String> failures = ProbeGolden.mismatches(type, true, name -> {
+            float[] importance = imatrix.importance(name).orElse(null);
+            weighted[0] += importance != null ? 1 : 0;
+            return importance;
+        }, compared);
+        assertThat(compared[0]).as("tensors in " + type).isEqualTo(15);
+        assertThat(weighted[0]).as("tensors quantized with importance (all but token_embd)").isEqualTo(14);
         assertThat(failures.size()).as("mismatching rows, first: " + ProbeGolden.firstFew(failures)).isZero();
     }
 }

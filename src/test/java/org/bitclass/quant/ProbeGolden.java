@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +16,6 @@ import java.util.function.Function;
 
 /** Quantizes the shared probe model tensor by tensor and compares with llama-quantize's golden files. */
 final class ProbeGolden {
-
-    static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private ProbeGolden() {
     }
@@ -37,7 +34,7 @@ final class ProbeGolden {
 
     static float[] row(MemorySegment f32, long row, int n) {
         float[] out = new float[n];
-        MemorySegment.copy(f32, LE_FLOAT, row * n * 4L, out, 0, n);
+        MemorySegment.copy(f32, LittleEndian.FLOAT, row * n * 4L, out, 0, n);
         return out;
     }
 
