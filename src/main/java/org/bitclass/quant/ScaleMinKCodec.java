@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
  * mins packed in 12 bytes after the two halves d and dmin. The types differ only in the level range (4 or 5 bits),
  * the search parameters without importance weights, and how the levels are laid out.
  */
-abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q5KCodec {
+public abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q5KCodec {
 
     public static final int D_OFFSET = 0;
     public static final int DMIN_OFFSET = 2;

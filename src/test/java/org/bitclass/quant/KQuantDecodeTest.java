@@ -3,6 +3,7 @@ package org.bitclass.quant;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.gguf.GgufFile;
 import org.bitclass.gguf.TensorInfo;
+import org.bitclass.testutil.SharedData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,7 +20,7 @@ class KQuantDecodeTest {
     @EnumSource(value = GgmlType.class, names = {"Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void dequantizeOfGoldenBytesEqualsReferenceDecoder(GgmlType type) throws IOException {
         for (boolean imatrix : new boolean[] {false, true}) {
-            try (GgufFile golden = GgufFile.open(ProbeGolden.golden(type, imatrix))) {
+            try (GgufFile golden = GgufFile.open(SharedData.path("golden/quant/probe-" + type + (imatrix ? "-imat" : "") + ".gguf"))) {
                 int checked = 0;
                 for (TensorInfo t : golden.tensors()) {
                     if (t.type() != type) {
