@@ -90,11 +90,7 @@ public final class Q2KCodec extends SuperBlockCodec {
         float sigma2 = ImportanceWeights.sumOfSquares(x, xOffset, QK_K) / QK_K;
         for (int j = 0; j < 16; j++) {
             ImportanceWeights.blockWeights(importance, impOffset + 16 * j, sigma2, x, xOffset + 16 * j, 16, s.weights);
-            float sumw = 0;
-            for (int l = 0; l < 16; l++) {
-                sumw += s.weights[l];
-            }
-            s.subBlockWeights[j] = sumw;
+            s.subBlockWeights[j] = s.sumOfWeights(16);
             fitSubBlock(x, xOffset, j, -0.9f, 0.05f, 36, false, s);
         }
         float dm = ScaleSearch.nonNegative(16, SCALE_MAX, s.scales, s.scaleLevels, s.subBlockWeights);

@@ -82,11 +82,7 @@ public final class Q3KCodec extends SuperBlockCodec {
         float sigma2 = 2 * ImportanceWeights.sumOfSquares(x, xOffset, QK_K) / QK_K;
         for (int j = 0; j < 16; j++) {
             ImportanceWeights.blockWeights(importance, impOffset + 16 * j, sigma2, x, xOffset + 16 * j, 16, s.weights);
-            float sumw = 0;
-            for (int l = 0; l < 16; l++) {
-                sumw += s.weights[l];
-            }
-            s.subBlockWeights[j] = sumw;
+            s.subBlockWeights[j] = s.sumOfWeights(16);
             s.scales[j] = ScaleSearch.symmetric(16, 4, x, xOffset + 16 * j, s.weights, s.subLevels);
             s.keepSubLevels(16 * j, 16);
         }

@@ -2,8 +2,6 @@ package org.bitclass.quant;
 
 import org.bitclass.gguf.GgmlType;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * The common part of Q4_K and Q5_K: 8 sub-blocks of 32 values, value = d·scale·q − dmin·min, with 6-bit scales and
  * mins packed in 12 bytes after the two halves d and dmin. The types differ only in the level range (4 or 5 bits),
@@ -100,11 +98,7 @@ public abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KC
         float sigma2 = 2 * ImportanceWeights.sumOfSquares(x, xOffset, QK_K) / QK_K;
         for (int j = 0; j < 8; j++) {
             ImportanceWeights.blockWeights(importance, impOffset + 32 * j, sigma2, x, xOffset + 32 * j, 32, s.weights);
-            float sumw = 0;
-            for (int l = 0; l < 32; l++) {
-                sumw += s.weights[l];
-            }
-            s.subBlockWeights[j] = sumw;
+            s.subBlockWeights[j] = s.sumOfWeights(32);
             fitSubBlock(x, xOffset, j, -0.9f, 0.05f, 36, s);
         }
         float dBlock = ScaleSearch.nonNegative(8, SCALE_MAX, s.scales, s.scaleLevels, s.subBlockWeights);

@@ -73,6 +73,15 @@ public abstract class SuperBlockCodec extends BlockCodec {
             view = MemorySegment.ofArray(block);
         }
 
+        /** The sum of {@code weights[0..n)}, accumulated in order. */
+        float sumOfWeights(int n) {
+            float sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += weights[i];
+            }
+            return sum;
+        }
+
         /** Stores a sub-block search's levels ({@link #subLevels}) at {@code levels[offset..offset+n)}. */
         void keepSubLevels(int offset, int n) {
             System.arraycopy(subLevels, 0, levels, offset, n);
