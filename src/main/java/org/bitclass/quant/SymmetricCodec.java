@@ -75,8 +75,7 @@ final class SymmetricCodec extends BlockCodec {
         float id = d != 0 ? 1.0f / d : 0.0f;
         float bias = offset + 0.5f;
         for (int j = 0; j < LevelPacking.BLOCK; j++) {
-            // C converts to an integer type by truncation
-            levels[j] = Math.min(maxLevel, (int) (x[from + j] * id + bias));
+            levels[j] = Math.min(maxLevel, CRounding.toInt8(x[from + j] * id + bias));
         }
         return d;
     }

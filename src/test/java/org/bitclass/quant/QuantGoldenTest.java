@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /** Our quantization of the probe model against llama-quantize's output, byte for byte, tensor by tensor. */
-class LegacyQuantGoldenTest {
+class QuantGoldenTest {
 
     private static GgufFile probe;
     private static Imatrix imatrix;
@@ -41,7 +41,9 @@ class LegacyQuantGoldenTest {
     @CsvSource({
             "Q8_0, false", "Q4_0, false", "Q4_1, false", "Q5_0, false", "Q5_1, false",
             "IQ4_NL, false", "IQ4_XS, false", "F16, false", "BF16, false",
-            "Q4_0, true", "Q4_1, true", "Q5_0, true", "Q5_1, true", "IQ4_NL, true", "IQ4_XS, true"})
+            "Q4_0, true", "Q4_1, true", "Q5_0, true", "Q5_1, true", "IQ4_NL, true", "IQ4_XS, true",
+            "Q2_K, false", "Q3_K, false", "Q4_K, false", "Q5_K, false", "Q6_K, false",
+            "Q2_K, true", "Q3_K, true", "Q4_K, true", "Q5_K, true", "Q6_K, true"})
     void everyTensorMatchesLlamaQuantize(GgmlType requested, boolean withImatrix) throws IOException {
         String file = "golden/quant/probe-" + requested + (withImatrix ? "-imat" : "") + ".gguf";
         int compared = 0;
