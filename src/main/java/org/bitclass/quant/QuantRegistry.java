@@ -30,6 +30,12 @@ public final class QuantRegistry {
         register(new Mxfp4Codec());
         register(new TernaryCodec(GgmlType.TQ1_0));
         register(new TernaryCodec(GgmlType.TQ2_0));
+        register(new Q2KCodec());
+        register(new Q3KCodec());
+        register(new Q4KCodec());
+        register(new Q5KCodec());
+        register(new Q6KCodec());
+        register(new Q8KCodec());
     }
 
     private QuantRegistry() {
