@@ -24,9 +24,13 @@ abstract sealed class ElementMatrix extends WeightMatrix permits F32Matrix, F16M
     /** One value decoded from {@code data} at {@code byteOffset}. */
     abstract float get(long byteOffset);
 
-    @Override
-    float valueAt(int row, int col) {
-        return get(row * rowBytes + (long) col * elementBytes);
+    /** Finishes one row's dot product from column {@code from} on with scalar decoding (see {@link FloatKernels#tail}). */
+    private float finish(FloatVector acc, int row, float[] x, int xOff, int from) {
+        float sum = FloatKernels.sumLanes(acc);
+        for (int i = from; i < cols; i++) {
+            sum = Math.fma(get(row * rowBytes + (long) i * elementBytes), x[xOff + i], sum);
+        }
+        return sum;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.bitclass.model;
 
-import jdk.incubator.vector.FloatVector;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.gguf.TensorInfo;
 
@@ -41,8 +40,7 @@ public abstract class WeightMatrix {
             case F32 -> new F32Matrix(info.name(), rows, cols, data);
             case F16 -> new F16Matrix(info.name(), rows, cols, data);
             case BF16 -> new BF16Matrix(info.name(), rows, cols, data);
-            default -> throw new UnsupportedOperationException("tensor " + info.name() + " has type " + info.type()
-                    + ", which the forward pass does not support yet (supported: F32, F16, BF16)");
+            default -> new QuantizedMatrix(info.name(), info.type(), rows, cols, data);
         };
     }
 
@@ -77,21 +75,6 @@ public abstract class WeightMatrix {
     /** out[outOff + r - row] = row r · x[xOff..] for r in {@code [row, row+count)}, count ≤ 4, reading the mapped rows. */
     abstract void dotRows(int row, int count, float[] x, int xOff, float[] out, int outOff);
 
-    /** Finishes one row's dot product from {@code from} to the end with scalar decoding (see {@link FloatKernels#tail}). */
-    final float finish(FloatVector acc, int row, float[] x, int xOff, int from) {
-        float sum = FloatKernels.sumLanes(acc);
-        for (int i = from; i < cols; i++) {
-            sum = Math.fma(valueAt(row, i), x[xOff + i], sum);
-        }
-        return sum;
-    }
-
-    /** One decoded weight; only used for the few columns past the last full vector. */
-    float valueAt(int row, int col) {
-        float[] one = new float[cols];
-        decodeRows(row, 1, one, 0);
-        return one[col];
-    }
 
     @Override
     public String toString() {
