@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 QuantizeCommand.class,
                 SynthCommand.class,
                 TokenizeCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 
