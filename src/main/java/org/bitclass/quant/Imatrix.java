@@ -303,6 +303,27 @@ public final class Imatrix {
         return e == null ? Optional.empty() : Optional.of(legacy ? legacyImportance(e) : meanImportance(e));
     }
 
+    /**
+     * The importance llama-quantize applies to {@code tensor}: empty when the imatrix has no entry for it;
+     * the entry when it holds {@code ne0 * ne2} values; for a token embedding of another size also empty
+     * (llama-quantize just notes it), for any other tensor of another size an error, as llama-quantize aborts.
+     */
+    public Optional<float[]> importanceFor(TensorInfo tensor) {
+        Optional<float[]> found = importance(tensor.name());
+        if (found.isEmpty()) {
+            return found;
+        }
+        long expected = tensor.rowLength() * tensor.dim(2);
+        if (found.get().length == expected) {
+            return found;
+        }
+        if (tensor.name().equals("token_embd.weight") || tensor.name().equals("per_layer_token_embd.weight")) {
+            return Optional.empty();
+        }
+        throw new IllegalArgumentException("imatrix size " + found.get().length
+                + " is different from tensor size " + expected + " for " + tensor.name());
+    }
+
     private static float[] meanImportance(Entry e) {
         int perMatrix = e.sums.length / e.counts.length;
         float[] out = new float[e.sums.length];
