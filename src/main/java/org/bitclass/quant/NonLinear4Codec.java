@@ -112,16 +112,8 @@ final class NonLinear4Codec extends BlockCodec {
      * end) and 15 neighbouring candidates; 0 for an all-zero block.
      */
     private static float blockScale(float[] x, int xb, float[] weights) {
-        float amax = 0;
-        float max = 0;
-        for (int j = 0; j < BLOCK; j++) {
-            float ax = Math.abs(x[xb + j]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xb + j];
-            }
-        }
-        if (amax < ScaleSearch.GROUP_MAX_EPS) {
+        float max = ScaleSearch.largestMagnitude(x, xb, BLOCK);
+        if (Math.abs(max) < ScaleSearch.GROUP_MAX_EPS) {
             return 0;
         }
         float id = 1 / (-max / CODEBOOK[0]);

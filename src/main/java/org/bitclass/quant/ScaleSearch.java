@@ -23,16 +23,8 @@ final class ScaleSearch {
      * the scale (0 for an all-zero block, whose levels are then all 0).
      */
     static float symmetric(int n, int nmax, float[] x, int xOffset, float[] weights, int[] levels) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xOffset + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOffset + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = largestMagnitude(x, xOffset, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             Arrays.fill(levels, 0, n, 0);
             return 0f;
         }
@@ -72,6 +64,20 @@ final class ScaleSearch {
             }
         }
         return scale;
+    }
+
+    /** The first of the values with the largest magnitude, sign kept (0 for all zeros; NaNs are skipped). */
+    static float largestMagnitude(float[] x, int from, int n) {
+        float max = 0;
+        float amax = 0;
+        for (int i = from; i < from + n; i++) {
+            float ax = Math.abs(x[i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[i];
+            }
+        }
+        return max;
     }
 
     private static int clampSymmetric(int l, int nmax) {

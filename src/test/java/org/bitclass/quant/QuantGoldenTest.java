@@ -12,28 +12,36 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.HexFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-/** Our quantization of the probe model against llama-quantize's output, byte for byte, tensor by tensor. */
+/**
+ * Our quantization of the probe model against llama-quantize's output, byte for byte, tensor by tensor; the
+ * tensors rotate over quantizers with 1, 2 and 3 threads, so each thread count must reproduce llama.cpp.
+ */
 class QuantGoldenTest {
 
     private static GgufFile probe;
     private static Imatrix imatrix;
-    private static TensorQuantizer quantizer;
+    private static final TensorQuantizer[] QUANTIZERS = new TensorQuantizer[3];
 
     @BeforeAll
     static void open() throws IOException {
         probe = GgufFile.open(SharedData.path("models/quant-probe.gguf"));
         imatrix = Imatrix.read(SharedData.path("golden/quant/probe.imatrix.gguf"));
-        quantizer = new TensorQuantizer(2);
+        for (int i = 0; i < QUANTIZERS.length; i++) {
+            QUANTIZERS[i] = new TensorQuantizer(i + 1);
+        }
     }
 
     @AfterAll
     static void close() {
-        quantizer.close();
+        for (TensorQuantizer q : QUANTIZERS) {
+            q.close();
+        }
         probe.close();
     }
 
@@ -58,8 +66,9 @@ class QuantGoldenTest {
                 }
                 GgmlType type = QuantRegistry.fallbackFor(requested, source.rowLength());
                 assertThat(expected.type()).as("type of " + expected.name()).isEqualTo(type);
-                float[] importance = withImatrix ? imatrix.importance(expected.name()).orElse(null) : null;
+                float[] importance = withImatrix ? imatrix.importanceFor(source).orElse(null) : null;
                 weighted += importance != null ? 1 : 0;
+                TensorQuantizer quantizer = QUANTIZERS[compared % QUANTIZERS.length];
                 MemorySegment ours = quantizer.quantize(source, probe.data(source), type, importance, arena);
                 assertSameBytes(expected, ours, golden.data(expected));
                 compared++;
@@ -83,7 +92,7 @@ class QuantGoldenTest {
         HexFormat hex = HexFormat.ofDelimiter(" ");
         fail("%s (%s %s): first difference at byte %d = row %d, block %d%n ours:  %s%n llama: %s".formatted(
                 tensor.name(), tensor.type(), tensor.shapeString(), at, row, block,
-                hex.formatHex(ours.asSlice(blockStart, tensor.type().typeSize).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)),
-                hex.formatHex(theirs.asSlice(blockStart, tensor.type().typeSize).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))));
+                hex.formatHex(ours.asSlice(blockStart, tensor.type().typeSize).toArray(ValueLayout.JAVA_BYTE)),
+                hex.formatHex(theirs.asSlice(blockStart, tensor.type().typeSize).toArray(ValueLayout.JAVA_BYTE))));
     }
 }
