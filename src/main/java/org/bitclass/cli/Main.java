@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DemoCommand.class,
+                GenerateCommand.class,
                 InspectCommand.class,
                 QuantizeCommand.class,
                 SynthCommand.class,
