@@ -13,14 +13,18 @@ def main(path):
         def read_string():
             return f.read(read("Q")).decode("utf-8")
 
-        def read_value(kind):
+        def skip_value(kind):
             if kind == 8:
-                return read_string()
-            if kind == 9:
+                f.seek(read("Q"), 1)
+            elif kind == 9:
                 element_kind, count = read("I"), read("Q")
-                return [read_value(element_kind) for _ in range(count)]
-            f.read(SCALAR_SIZES[kind])
-            return None
+                if element_kind in SCALAR_SIZES:
+                    f.seek(SCALAR_SIZES[element_kind] * count, 1)
+                else:
+                    for _ in range(count):
+                        skip_value(element_kind)
+            else:
+                f.seek(SCALAR_SIZES[kind], 1)
 
         if f.read(4) != b"GGUF":
             sys.exit("not a GGUF file: " + path)
@@ -28,10 +32,10 @@ def main(path):
         read("Q")  # tensor count
         for _ in range(read("Q")):
             key, kind = read_string(), read("I")
-            value = read_value(kind)
-            if key == "tokenizer.chat_template":
-                sys.stdout.buffer.write(value.encode("utf-8"))
+            if key == "tokenizer.chat_template" and kind == 8:
+                sys.stdout.buffer.write(read_string().encode("utf-8"))
                 return
+            skip_value(kind)
     sys.exit("no tokenizer.chat_template in " + path)
 
 
