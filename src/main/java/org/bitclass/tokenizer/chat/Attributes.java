@@ -34,13 +34,13 @@ final class Attributes {
         return attribute != ABSENT ? attribute : Undefined.member(object, key);
     }
 
-    /** {@code object[start:stop:step]} for strings, lists and tuples; other values give undefined. */
+    /** {@code object[start:stop:step]} for strings, lists and tuples; jinja2 slices without the sandbox fallback. */
     static Object getSlice(Object object, Long start, Long stop, Long step) {
         return switch (Py.requireDefined(object)) {
             case String s -> PyStr.slice(s, start, stop, step);
             case PyTuple t -> PyTuple.of(Sequences.slice(t, start, stop, step));
             case List<?> l -> Sequences.slice(l, start, stop, step);
-            case null, default -> Undefined.withHint("'" + Py.typeName(object) + "' object is not subscriptable");
+            case null, default -> throw new TemplateException("'" + Py.typeName(object) + "' object is not subscriptable");
         };
     }
 

@@ -293,7 +293,10 @@ final class Filters {
         Arguments.Bound b = a.bind("indent", "width", "first", "blank");
         Object width = b.get(0, 4L);
         String indention = width instanceof String s ? s : " ".repeat((int) Math.max(0, Py.toLong(width, "width")));
-        List<Object> lines = PyStr.splitlines(Py.str(v) + "\n", false);
+        if (!(Py.requireDefined(v) instanceof String text)) {
+            throw new TemplateException("unsupported operand type(s) for +=: '" + Py.typeName(v) + "' and 'str'");
+        }
+        List<Object> lines = PyStr.splitlines(text + "\n", false);
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
             String line = (String) lines.get(i);

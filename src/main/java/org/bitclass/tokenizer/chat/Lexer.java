@@ -64,6 +64,7 @@ final class Lexer {
             char sign = isRaw ? signOf(raw.group(1)) : tag + 2 < src.length() ? src.charAt(tag + 2) : 0;
             emitData(src.substring(pos, tag), sign, type != '{');
             if (isRaw) {
+                pos = tag;
                 advance(raw.end());
                 lexRawBody();
                 continue;

@@ -317,7 +317,12 @@ final class Py {
                 }
                 yield s.contains(needle);
             }
-            case Map<?, ?> m -> dictGet(m, item, ABSENT) != ABSENT;
+            case Map<?, ?> m -> {
+                if ((item instanceof List<?> && !(item instanceof PyTuple)) || item instanceof Map<?, ?>) {
+                    throw typeError("unhashable type: '" + typeName(item) + "'");
+                }
+                yield dictGet(m, item, ABSENT) != ABSENT;
+            }
             case Undefined u -> false;
             case null, default -> {
                 for (Object o : iterateForContains(container)) {

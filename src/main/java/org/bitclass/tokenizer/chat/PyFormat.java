@@ -16,10 +16,14 @@ final class PyFormat {
     private PyFormat() {
     }
 
-    /** {@code fmt % args}: a tuple gives the positional values, a dict the {@code %(name)s} values. */
+    /**
+     * {@code fmt % args}: a tuple gives the positional values, a dict the {@code %(name)s} values. As in CPython, a
+     * list also counts as a mapping, which only means unused arguments are not an error.
+     */
     static String percent(String fmt, Object args) {
         List<?> values = args instanceof PyTuple t ? t : List.of(args == null ? NONE_ARG : args);
         Map<?, ?> mapping = args instanceof Map<?, ?> m ? m : null;
+        boolean mappingLike = mapping != null || (args instanceof List<?> && !(args instanceof PyTuple));
         StringBuilder out = new StringBuilder();
         int next = 0;
         int i = 0;
@@ -79,7 +83,7 @@ final class PyFormat {
             }
             out.append(spec.pad(convert(spec, value == NONE_ARG ? null : value)));
         }
-        if (mapping == null && next < values.size()) {
+        if (!mappingLike && next < values.size()) {
             throw new TemplateException("not all arguments converted during string formatting");
         }
         return out.toString();
