@@ -210,9 +210,9 @@ final class Filters {
             "[+-]?((\\d(_?\\d)*)?\\.?\\d(_?\\d)*([eE][+-]?\\d(_?\\d)*)?|(\\d(_?\\d)*)\\.([eE][+-]?\\d(_?\\d)*)?"
                     + "|(?i:inf|infinity|nan))");
 
-    /** Python's {@code float(v)}, or null where it raises. */
+    /** Python's {@code float(v)}, or null where it raises TypeError or ValueError (undefined fails outright). */
     private static Double parseFloat(Object v) {
-        if (Py.isNumber(v)) {
+        if (Py.isNumber(Py.requireDefined(v))) {
             return Numbers.asDouble(v);
         }
         if (!(v instanceof String s)) {
@@ -233,6 +233,7 @@ final class Filters {
     private static Object toInt(Object v, Arguments a) {
         Arguments.Bound b = a.bind("int", "default", "base");
         Object fallback = b.get(0, 0L);
+        Py.requireDefined(v);
         if (v instanceof String s) {
             Long parsed = parseInt(s, Py.toLong(b.get(1, 10L), "base"));
             if (parsed != null) {

@@ -35,7 +35,7 @@ final class Tests {
         register("mapping", (v, a) -> noArguments(a, "mapping") && v instanceof Map<?, ?>);
         register("number", (v, a) -> noArguments(a, "number") && Py.isNumber(v));
         register("sequence", (v, a) -> noArguments(a, "sequence")
-                && (v instanceof String || v instanceof List<?> || v instanceof Map<?, ?>));
+                && (v instanceof String || v instanceof List<?> || v instanceof Map<?, ?> || v instanceof Undefined));
         register("iterable", (v, a) -> noArguments(a, "iterable") && (Py.isIterable(v) || v instanceof LoopContext));
         register("callable", (v, a) -> noArguments(a, "callable")
                 && (v instanceof PyCallable || v instanceof Undefined || v instanceof LoopContext));
