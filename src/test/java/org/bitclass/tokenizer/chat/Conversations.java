@@ -23,9 +23,16 @@ final class Conversations {
     private static final String[] TOOL_NAMES = {"get_weather", "search", "calculator"};
 
     private final Random random;
+    /** Whether user turns may carry a list of content parts (text and images) instead of a string. */
+    private final boolean multimodal;
 
     Conversations(long seed) {
+        this(seed, false);
+    }
+
+    Conversations(long seed, boolean multimodal) {
         random = new Random(seed);
+        this.multimodal = multimodal;
     }
 
     private <T> T pick(T[] options) {
@@ -51,16 +58,18 @@ final class Conversations {
         }
         int turns = 1 + random.nextInt(3);
         for (int turn = 0; turn < turns; turn++) {
-            messages.add(message("user", pick(TEXTS)));
+            messages.add(message("user", multimodal && chance(0.5) ? parts() : pick(TEXTS)));
             boolean last = turn == turns - 1;
             if (last && chance(0.5)) {
                 break;
             }
             if (withTools && chance(0.6)) {
-                messages.add(toolCallingAssistant());
-                int results = 1 + random.nextInt(2);
-                for (int i = 0; i < results; i++) {
-                    messages.add(message("tool", pick(new String[] {"{\"temp\": 21}", "42", "no results\n"})));
+                Map<String, Object> caller = toolCallingAssistant();
+                messages.add(caller);
+                for (Object call : (List<?>) caller.get("tool_calls")) {
+                    Map<String, Object> result = message("tool", pick(new String[] {"{\"temp\": 21}", "42", "none\n"}));
+                    result.put("tool_call_id", ((Map<?, ?>) call).get("id"));
+                    messages.add(result);
                 }
                 if (last && chance(0.3)) {
                     break;
@@ -69,6 +78,15 @@ final class Conversations {
             messages.add(assistant());
         }
         return messages;
+    }
+
+    private List<Object> parts() {
+        List<Object> parts = new ArrayList<>();
+        if (chance(0.5)) {
+            parts.add(Map.of("type", "image"));
+        }
+        parts.add(Map.of("type", "text", "text", pick(TEXTS)));
+        return parts;
     }
 
     private Map<String, Object> assistant() {
@@ -95,7 +113,7 @@ final class Conversations {
             Map<String, Object> arguments = arguments();
             function.put("arguments", chance(0.2) ? "{\"raw\": \"json string\"}" : arguments);
             Map<String, Object> call = new LinkedHashMap<>();
-            call.put("id", "call_" + i);
+            call.put("id", chance(0.1) ? "c" + i : "call" + Long.toString(1_000_000_000L + random.nextInt(1 << 30), 36));
             call.put("type", "function");
             call.put("function", function);
             calls.add(call);
