@@ -25,10 +25,11 @@ final class ExpressionParser {
     /** Names referenced inside each macro body being parsed, innermost last (jinja2's find_undeclared). */
     private final Deque<Set<String>> macroBodies = new ArrayDeque<>();
     /**
-     * Unknown filter and test names met outside if-statements and conditional expressions: jinja2 rejects those
-     * when compiling, but lets the others fail only if they run.
+     * Errors jinja2 only finds when compiling the parsed template, so any syntax error wins over them: unknown
+     * filter and test names outside if-statements and conditional expressions (inside, they fail only if run), and
+     * loop controls outside loops.
      */
-    private final List<TemplateException> unknownNames = new ArrayList<>();
+    private final List<TemplateException> compileErrors = new ArrayList<>();
     private boolean soft;
 
     ExpressionParser(TokenStream in) {
@@ -51,10 +52,14 @@ final class ExpressionParser {
         return previous;
     }
 
-    /** The first unknown filter or test name that jinja2 would reject at compile time, if any. */
-    void checkNames() {
-        if (!unknownNames.isEmpty()) {
-            throw unknownNames.getFirst();
+    void deferCompileError(TemplateException e) {
+        compileErrors.add(e);
+    }
+
+    /** Throws the first error jinja2 would report when compiling, if any. */
+    void throwCompileErrors() {
+        if (!compileErrors.isEmpty()) {
+            throw compileErrors.getFirst();
         }
     }
 
@@ -102,12 +107,12 @@ final class ExpressionParser {
     }
 
     private Expr conditional() {
-        int unknownBefore = unknownNames.size();
+        int unknownBefore = compileErrors.size();
         Expr result = or();
         if (!in.current().is("if")) {
             return result;
         }
-        unknownNames.subList(unknownBefore, unknownNames.size()).clear();
+        compileErrors.subList(unknownBefore, compileErrors.size()).clear();
         boolean outer = setSoft(true);
         while (in.skipIf("if")) {
             Expr test = or();
@@ -120,7 +125,7 @@ final class ExpressionParser {
 
     private void checkExists(String kind, String name, boolean exists) {
         if (!exists && !soft) {
-            unknownNames.add(new TemplateException("No " + kind + " named '" + name + "'.", in.current().line()));
+            compileErrors.add(new TemplateException("No " + kind + " named '" + name + "'.", in.current().line()));
         }
     }
 

@@ -39,9 +39,17 @@ final class Lexer {
         src = normalizeNewlines(source);
     }
 
+    /**
+     * The tokens of {@code source}. A lexing error becomes a final ERROR token: jinja2 lexes lazily, so a parse
+     * error earlier in the template is reported first.
+     */
     static List<Token> tokenize(String source) {
         Lexer lexer = new Lexer(source);
-        lexer.run();
+        try {
+            lexer.run();
+        } catch (TemplateException e) {
+            lexer.tokens.add(new Token(Kind.ERROR, "", e, lexer.line));
+        }
         return lexer.tokens;
     }
 
@@ -78,7 +86,8 @@ final class Lexer {
                 default -> lexTag(Kind.BLOCK_BEGIN, Kind.BLOCK_END, src.substring(tag, pos));
             }
         }
-        tokens.add(new Token(Kind.EOF, "", null, line));
+        // as in jinja2, the end of the template is reported on the line where the last token starts
+        tokens.add(new Token(Kind.EOF, "", null, tokens.isEmpty() ? 1 : tokens.getLast().line()));
     }
 
     private static char signOf(String group) {
@@ -129,7 +138,11 @@ final class Lexer {
         pos = to;
     }
 
+    /** The raw text up to endraw; as in jinja2, a raw or comment tag that ends the template is simply dropped. */
     private void lexRawBody() {
+        if (pos >= src.length()) {
+            return;
+        }
         Matcher end = RAW_END.matcher(src);
         for (int i = src.indexOf("{%", pos); i >= 0; i = src.indexOf("{%", i + 1)) {
             if (end.region(i, src.length()).lookingAt()) {
@@ -143,6 +156,9 @@ final class Lexer {
     }
 
     private void lexComment() {
+        if (pos >= src.length()) {
+            return;
+        }
         int close = src.indexOf("#}", pos);
         if (close < 0) {
             throw new TemplateException("Missing end of comment tag", line);

@@ -26,7 +26,7 @@ final class Parser {
     static List<Node> parse(String source) {
         Parser parser = new Parser(Lexer.tokenize(source));
         List<Node> nodes = parser.body(Set.of());
-        parser.expressions.checkNames();
+        parser.expressions.throwCompileErrors();
         return nodes;
     }
 
@@ -265,7 +265,8 @@ final class Parser {
     private Node loopControl(Token t) {
         in.next();
         if (loopDepth == 0) {
-            throw new TemplateException("syntax error: '" + t.text() + "' outside of a loop", t.line());
+            expressions.deferCompileError(new TemplateException("syntax error: '" + t.text() + "' outside of a loop",
+                    t.line()));
         }
         return t.is("break") ? new Node.Break(t.line()) : new Node.Continue(t.line());
     }

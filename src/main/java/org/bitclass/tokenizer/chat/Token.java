@@ -3,7 +3,10 @@ package org.bitclass.tokenizer.chat;
 /** One lexer token: {@code text} is the source spelling (or the data text), {@code value} the literal's value. */
 record Token(Kind kind, String text, Object value, int line) {
 
-    enum Kind { DATA, VARIABLE_BEGIN, VARIABLE_END, BLOCK_BEGIN, BLOCK_END, NAME, STRING, INTEGER, FLOAT, OPERATOR, EOF }
+    /** ERROR ends the stream where lexing failed; its value is the exception, raised when the parser gets there. */
+    enum Kind {
+        DATA, VARIABLE_BEGIN, VARIABLE_END, BLOCK_BEGIN, BLOCK_END, NAME, STRING, INTEGER, FLOAT, OPERATOR, EOF, ERROR
+    }
 
     boolean is(Kind expected) {
         return kind == expected;

@@ -12,20 +12,30 @@ final class TokenStream {
 
     TokenStream(List<Token> tokens) {
         this.tokens = tokens;
+        failIfError(tokens.getFirst());
     }
 
     Token current() {
         return tokens.get(index);
     }
 
+    /** The token after the current one (lexing up to it, as jinja2's look-ahead does). */
     Token peek() {
-        return tokens.get(Math.min(index + 1, tokens.size() - 1));
+        return failIfError(tokens.get(Math.min(index + 1, tokens.size() - 1)));
     }
 
     Token next() {
         Token t = tokens.get(index);
         if (index < tokens.size() - 1) {
             index++;
+            failIfError(tokens.get(index));
+        }
+        return t;
+    }
+
+    private static Token failIfError(Token t) {
+        if (t.is(Kind.ERROR)) {
+            throw (TemplateException) t.value();
         }
         return t;
     }

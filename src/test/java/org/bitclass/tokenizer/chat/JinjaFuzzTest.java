@@ -21,6 +21,16 @@ class JinjaFuzzTest {
 
     private static final int WHITESPACE_CASES = 300;
     private static final int EXPRESSION_CASES = 500;
+    private static final int SOUP_CASES = 400;
+
+    /** Pieces of template syntax that random "token soup" templates are made of, mostly invalid together. */
+    private static final String[] SOUP = {
+        "{%", "%}", "{{", "}}", "{#", "#}", "-%}", "{%-", " if ", " elif ", " else ", " endif ", " for ", " in ",
+        " endfor ", " set ", " = ", " x ", " xs ", "(", ")", "[", "]", "{", "}", "'s'", "\"t\"", "1", "2.5", "|",
+        "upper", " is ", "defined", " not ", " and ", " or ", " macro ", " m", " endmacro ", " call ", " endcall ",
+        " raw ", " endraw ", ".", ":", ",", "~", "+", "*", "\n", " ", "text", " break ", " continue ", " filter ",
+        " endfilter ", " endset ", "loop", ".index", "!", "$",
+    };
 
     /** Tags with {@code L}/{@code R} where the opening and closing whitespace markers go. */
     private static final String[] TAGS = {
@@ -81,6 +91,28 @@ class JinjaFuzzTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("expressions")
     void expressionsLikeJinja2(Check check) {
+        check.run();
+    }
+
+    static List<Named<Check>> tokenSoup() {
+        Random random = new Random(3);
+        List<Case> cases = new ArrayList<>();
+        for (int i = 0; i < SOUP_CASES; i++) {
+            StringBuilder template = new StringBuilder();
+            int pieces = 2 + random.nextInt(14);
+            for (int p = 0; p < pieces; p++) {
+                template.append(SOUP[random.nextInt(SOUP.length)]);
+            }
+            cases.add(new Case("soup " + i + ": " + Py.repr(template.toString()), template.toString(),
+                    vars("x", 1L, "xs", List.of(1L, 2L))));
+        }
+        return JinjaOracle.checks(cases);
+    }
+
+    /** Broken templates fail as jinja2's do (syntax errors on the same line), never with a Java exception. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tokenSoup")
+    void malformedTemplatesLikeJinja2(Check check) {
         check.run();
     }
 
