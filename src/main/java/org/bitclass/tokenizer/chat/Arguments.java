@@ -12,26 +12,12 @@ record Arguments(List<Object> positional, Map<String, Object> keywords) {
     /** Marks a parameter the call did not give. */
     private static final Object MISSING = new Object();
 
-    static Arguments of(Object... positional) {
-        return new Arguments(Arrays.asList(positional), Map.of());
-    }
-
     Object get(int index) {
         return positional.get(index);
     }
 
     int size() {
         return positional.size();
-    }
-
-    /** These arguments with {@code first} prepended (the piped value of a filter mapped by name, for instance). */
-    Arguments prepend(Object first) {
-        Object[] all = new Object[positional.size() + 1];
-        all[0] = first;
-        for (int i = 0; i < positional.size(); i++) {
-            all[i + 1] = positional.get(i);
-        }
-        return new Arguments(Arrays.asList(all), keywords);
     }
 
     /** These arguments without the first {@code n} positional ones. */

@@ -66,7 +66,17 @@ final class Interpreter {
             }
             case Node.FilterBlock f -> out.append(Py.str(eval(withInput(f.filter(), render(f.body(), scope.child())),
                     scope)));
-            case Node.ScopedBlock b -> run(b.body(), scope.child(), out);
+            case Node.With w -> {
+                List<Object> values = evalAll(w.values(), scope);
+                Scope inner = scope.child();
+                for (int k = 0; k < values.size(); k++) {
+                    assign(w.targets().get(k), values.get(k), inner);
+                }
+                return run(w.body(), inner, out);
+            }
+            case Node.ScopedBlock b -> {
+                return run(b.body(), scope.child(), out);
+            }
             case Node.Break b -> {
                 return Flow.BREAK;
             }

@@ -28,6 +28,9 @@ sealed interface Node {
 
     record FilterBlock(Expr.Filter filter, List<Node> body, int line) implements Node { }
 
+    /** {@code {% with a = x, b = y %}}: values computed outside, the names set only inside the block. */
+    record With(List<Target> targets, List<Expr> values, List<Node> body, int line) implements Node { }
+
     /** A block rendered in a scope of its own, like HF's {@code {% generation %}} tag. */
     record ScopedBlock(List<Node> body, int line) implements Node { }
 

@@ -92,6 +92,8 @@ final class Parser {
             case "macro" -> macro();
             case "call" -> callBlock();
             case "filter" -> filterBlock();
+            case "with" -> withBlock();
+            case "print" -> printStatement();
             case "generation" -> {
                 in.next();
                 yield new Node.ScopedBlock(innerFrame(Set.of("endgeneration")), t.line());
@@ -260,6 +262,34 @@ final class Parser {
         int line = in.expect("filter").line();
         Expr.Filter filter = expressions.filters(null, true);
         return new Node.FilterBlock(filter, innerFrame(Set.of("endfilter")), line);
+    }
+
+    private Node withBlock() {
+        int line = in.expect("with").line();
+        List<Target> targets = new ArrayList<>();
+        List<Expr> values = new ArrayList<>();
+        while (!in.current().is(Kind.BLOCK_END)) {
+            if (!targets.isEmpty()) {
+                in.expect(",");
+            }
+            targets.add(target(Set.of(), false));
+            in.expect("=");
+            values.add(expressions.expression());
+        }
+        return new Node.With(List.copyOf(targets), List.copyOf(values), innerFrame(Set.of("endwith")), line);
+    }
+
+    /** {@code {% print a, b %}} prints each expression, like {@code {{ a }}{{ b }}}. */
+    private Node printStatement() {
+        int line = in.expect("print").line();
+        List<Node> prints = new ArrayList<>();
+        while (!in.current().is(Kind.BLOCK_END)) {
+            if (!prints.isEmpty()) {
+                in.expect(",");
+            }
+            prints.add(new Node.Print(expressions.expression(), line));
+        }
+        return new Node.ScopedBlock(List.copyOf(prints), line);
     }
 
     private Node loopControl(Token t) {
