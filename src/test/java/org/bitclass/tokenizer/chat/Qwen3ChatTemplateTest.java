@@ -88,7 +88,10 @@ class Qwen3ChatTemplateTest {
         assistant.put("tool_calls", List.of(call));
         List<Map<String, Object>> messages = List.of(message("user", "Weather?"), assistant,
                 message("tool", "sunny"), message("tool", "warm"));
-        List<Map<String, Object>> tools = List.of(Map.of("type", "function", "function", Map.of("name", "get_weather")));
+        Map<String, Object> tool = new LinkedHashMap<>(); // ordered: tojson keeps insertion order
+        tool.put("type", "function");
+        tool.put("function", Map.of("name", "get_weather"));
+        List<Map<String, Object>> tools = List.of(tool);
         String out = ChatTemplate.compile(qwen3Template()).render(messages, tools, true, Map.of());
         assertThat(out).contains("<tools>\n{\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}}\n</tools>")
                 .contains("<|im_start|>assistant\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": "
