@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Mixed-precision GGUF quantization, evaluation and serving in pure Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                BenchCommand.class,
                 DemoCommand.class,
                 InspectCommand.class,
         })

@@ -1,0 +1,111 @@
+package org.bitclass.cli;
+
+import org.bitclass.model.LanguageModel;
+import org.bitclass.model.Models;
+import org.bitclass.model.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/** Prompt-processing and generation speed, measured the way llama-bench does (random tokens, empty cache per run). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure prompt processing (pp) and token generation (tg) speed in tokens/s.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file")
+    Path model;
+
+    @Option(names = {"-p", "--n-prompt"}, defaultValue = "512", description = "prompt tokens per pp run (0 skips pp; default ${DEFAULT-VALUE})")
+    int nPrompt;
+
+    @Option(names = {"-n", "--n-gen"}, defaultValue = "128", description = "generated tokens per tg run (0 skips tg; default ${DEFAULT-VALUE})")
+    int nGen;
+
+    @Option(names = {"-r", "--repetitions"}, defaultValue = "3", description = "runs per test (default ${DEFAULT-VALUE})")
+    int repetitions;
+
+    @Option(names = {"-t", "--threads"}, description = "worker threads (default: available processors)")
+    Integer threads;
+
+    @Override
+    public Integer call() throws IOException {
+        if (repetitions < 1 || nPrompt < 0 || nGen < 0) {
+            throw new IllegalArgumentException("-r must be at least 1 and -p, -n not negative");
+        }
+        int nThreads = threads != null ? threads : Models.defaultThreads();
+        try (LanguageModel m = Models.open(model, nThreads)) {
+            Session session = m.newSession(Math.max(1, Math.max(nPrompt, nGen)));
+            SplittableRandom random = new SplittableRandom(42);
+            System.out.printf(Locale.ROOT, "| %-30s | %10s | %7s | %-6s | %12s | %20s |%n",
+                    "model", "size", "threads", "test", "tokens", "t/s");
+            String name = model.getFileName().toString();
+            String size = String.format(Locale.ROOT, "%.2f MiB", Files.size(model) / 1048576.0);
+            if (nPrompt > 0) {
+                double[] rates = measure(() -> {
+                    session.reset();
+                    session.append(random.ints(nPrompt, 0, m.vocabSize()).toArray(), Session.Outputs.LAST);
+                }, nPrompt);
+                row(name, size, nThreads, "pp" + nPrompt, nPrompt, rates);
+            }
+            if (nGen > 0) {
+                double[] rates = measure(() -> {
+                    session.reset();
+                    for (int i = 0; i < nGen; i++) {
+                        session.append(new int[] {random.nextInt(m.vocabSize())}, Session.Outputs.LAST);
+                    }
+                }, nGen);
+                row(name, size, nThreads, "tg" + nGen, nGen, rates);
+            }
+        }
+        System.out.printf(Locale.ROOT, "peak RSS: %s%n", peakRss());
+        return 0;
+    }
+
+    /** Tokens per second of each repetition, after one untimed warm-up run. */
+    private double[] measure(Runnable run, int tokens) {
+        run.run();
+        double[] rates = new double[repetitions];
+        for (int r = 0; r < repetitions; r++) {
+            long start = System.nanoTime();
+            run.run();
+            rates[r] = tokens / ((System.nanoTime() - start) / 1e9);
+        }
+        return rates;
+    }
+
+    private static void row(String name, String size, int threads, String test, int tokens, double[] rates) {
+        double mean = 0;
+        for (double r : rates) {
+            mean += r / rates.length;
+        }
+        double var = 0;
+        for (double r : rates) {
+            var += (r - mean) * (r - mean);
+        }
+        double sd = rates.length > 1 ? Math.sqrt(var / (rates.length - 1)) : 0;
+        System.out.printf(Locale.ROOT, "| %-30s | %10s | %7d | %-6s | %12d | %20s |%n", name, size, threads, test, tokens,
+                String.format(Locale.ROOT, "%.2f ± %.2f", mean, sd));
+    }
+
+    /** The process's peak resident set (VmHWM in /proc/self/status), or "unknown" off Linux. */
+    static String peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    long kb = Long.parseLong(line.replaceAll("\\D", ""));
+                    return String.format(Locale.ROOT, "%.1f MiB", kb / 1024.0);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return "unknown";
+        }
+        return "unknown";
+    }
+}

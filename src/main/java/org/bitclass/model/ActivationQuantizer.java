@@ -1,0 +1,82 @@
+package org.bitclass.model;
+
+import org.bitclass.gguf.GgmlType;
+
+import java.util.Arrays;
+
+/**
+ * The activation rounding llama.cpp's CPU backend applies before a quantized dot product: the input row is quantized
+ * to the weight type's {@code vec_dot_type} (ggml-cpu.c type_traits_cpu) and the products use those integers.
+ * This returns the values the integers stand for ({@code d·q}), so a float dot product sees the same activations.
+ * Q8_0 and Q8_1 follow the x86 AVX/AVX2 quantizer (ggml-cpu/arch/x86/quants.c, which rounds ties to even and
+ * scales by 127/max), not the reference one; Q8_K follows quantize_row_q8_K_ref, which x86 uses as is.
+ */
+enum ActivationQuantizer {
+    Q8_0(32) {
+        @Override
+        void roundBlock(float[] x, int off, float[] out) {
+            float max = 0;
+            for (int i = 0; i < blockSize; i++) {
+                max = Math.max(max, Math.abs(x[off + i]));
+            }
+            float d = Float.float16ToFloat(Float.floatToFloat16(max / 127f));
+            float id = max != 0 ? 127f / max : 0;
+            for (int i = 0; i < blockSize; i++) {
+                out[off + i] = d * (float) Math.rint(x[off + i] * id);
+            }
+        }
+    },
+    Q8_K(256) {
+        @Override
+        void roundBlock(float[] x, int off, float[] out) {
+            float amax = 0;
+            float max = 0;
+            for (int i = 0; i < blockSize; i++) {
+                float ax = Math.abs(x[off + i]);
+                if (ax > amax) {
+                    amax = ax;
+                    max = x[off + i];
+                }
+            }
+            if (amax == 0) {
+                Arrays.fill(out, off, off + blockSize, 0f);
+                return;
+            }
+            float iscale = -127f / max;
+            float d = 1 / iscale;
+            for (int i = 0; i < blockSize; i++) {
+                out[off + i] = d * Math.min(127, (int) Math.rint(iscale * x[off + i]));
+            }
+        }
+    };
+
+    final int blockSize;
+
+    ActivationQuantizer(int blockSize) {
+        this.blockSize = blockSize;
+    }
+
+    /** Rounds one block of {@code x[off..]} into {@code out[off..]}. */
+    abstract void roundBlock(float[] x, int off, float[] out);
+
+    float[] round(float[] x, int n) {
+        float[] out = new float[n];
+        for (int off = 0; off < n; off += blockSize) {
+            roundBlock(x, off, out);
+        }
+        return out;
+    }
+
+    /**
+     * The partner format of a quantized weight type. Q8_1 (for Q4_1, Q5_1) carries the same quantized values as
+     * Q8_0; its extra block sum only changes how the offset term is rounded.
+     */
+    static ActivationQuantizer forWeights(GgmlType type) {
+        return switch (type) {
+            case Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1, IQ4_NL, MXFP4, NVFP4, Q1_0, Q2_0 -> Q8_0;
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ2_XXS, IQ2_XS, IQ3_XXS, IQ1_S, IQ3_S, IQ2_S, IQ4_XS, IQ1_M,
+                 TQ1_0, TQ2_0 -> Q8_K;
+            default -> throw new IllegalArgumentException(type + " is not a quantized weight type");
+        };
+    }
+}

@@ -1,0 +1,274 @@
+package org.bitclass.model;
+
+import org.bitclass.gguf.GgmlType;
+import org.bitclass.gguf.GgufModel;
+import org.bitclass.gguf.TensorInfo;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The pre-norm decoder shared by {@code llama}, {@code qwen2} and {@code qwen3} (llama.cpp src/models/{llama,qwen2,
+ * qwen3}.cpp). Per layer: {@code h += W_o·Attn(RoPE(q), RoPE(k), v)} over {@code RMSNorm(h)}, then
+ * {@code h += W_down·(silu(W_gate·n) ⊙ W_up·n)} with {@code n = RMSNorm(h)}; finally {@code logits = W_out·RMSNorm(h)}.
+ * Weights stay mapped from the GGUF; norms and biases (small, F32) are copied to the heap.
+ */
+public final class DenseTransformer implements LanguageModel {
+
+    /** Longest batch evaluated at once; longer inputs run in consecutive batches of this size. */
+    static final int MAX_BATCH = 512;
+
+    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private record Layer(float[] attnNorm, Linear q, Linear k, Linear v, float[] qNorm, float[] kNorm, Linear o,
+                         float[] ffnNorm, Linear gate, Linear up, Linear down) {
+    }
+
+    private final GgufModel gguf;
+    private final WorkerPool pool;
+    private final ModelConfig config;
+    private final Rope rope;
+    private final WeightMatrix tokenEmbedding;
+    private final Layer[] layers;
+    private final float[] outputNorm;
+    private final Linear output;
+    private volatile ActivationObserver observer;
+
+    /** Takes ownership of {@code gguf} and {@code pool}: closing the model closes both. */
+    public DenseTransformer(GgufModel gguf, WorkerPool pool) {
+        this.gguf = gguf;
+        this.pool = pool;
+        TensorInfo embd = gguf.tensor("token_embd.weight");
+        this.config = ModelConfig.read(gguf.metadata(), Math.toIntExact(embd.rows()));
+        this.tokenEmbedding = WeightMatrix.of(embd, gguf.data(embd));
+        this.rope = new Rope(config.architecture().ropeStyle, config.ropeDims(), config.ropeFreqBase(),
+                config.ropeScaling(), optionalVector("rope_freqs.weight"));
+        this.layers = new Layer[config.nLayer()];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = loadLayer("blk." + i + ".");
+        }
+        this.outputNorm = vector("output_norm.weight", config.nEmbd());
+        this.output = gguf.find("output.weight").isPresent()
+                ? linear("output", config.nEmbd(), config.nVocab())
+                : new Linear(tokenEmbedding, null);
+    }
+
+    private Layer loadLayer(String p) {
+        ModelConfig c = config;
+        boolean qkNorm = c.architecture().qkNorm;
+        return new Layer(
+                vector(p + "attn_norm.weight", c.nEmbd()),
+                linear(p + "attn_q", c.nEmbd(), c.qDim()),
+                linear(p + "attn_k", c.nEmbd(), c.kvDim()),
+                linear(p + "attn_v", c.nEmbd(), c.kvDim()),
+                qkNorm ? vector(p + "attn_q_norm.weight", c.headDim()) : null,
+                qkNorm ? vector(p + "attn_k_norm.weight", c.headDim()) : null,
+                linear(p + "attn_output", c.qDim(), c.nEmbd()),
+                vector(p + "ffn_norm.weight", c.nEmbd()),
+                linear(p + "ffn_gate", c.nEmbd(), c.nFf()),
+                linear(p + "ffn_up", c.nEmbd(), c.nFf()),
+                linear(p + "ffn_down", c.nFf(), c.nEmbd()));
+    }
+
+    private Linear linear(String base, int cols, int rows) {
+        TensorInfo t = gguf.tensor(base + ".weight");
+        if (t.rowLength() != cols || t.rows() != rows) {
+            throw new IllegalArgumentException(t.name() + " has shape " + t.shapeString() + ", expected [" + cols + ", " + rows + "]");
+        }
+        float[] bias = optionalVector(base + ".bias");
+        if (bias != null && bias.length != rows) {
+            throw new IllegalArgumentException(base + ".bias has " + bias.length + " values, expected " + rows);
+        }
+        return new Linear(WeightMatrix.of(t, gguf.data(t)), bias);
+    }
+
+    private float[] vector(String name, int n) {
+        float[] v = optionalVector(name);
+        if (v == null) {
+            throw new IllegalArgumentException(gguf.path() + ": no tensor named '" + name + "'");
+        }
+        if (v.length != n) {
+            throw new IllegalArgumentException(name + " has " + v.length + " values, expected " + n);
+        }
+        return v;
+    }
+
+    private float[] optionalVector(String name) {
+        Optional<TensorInfo> t = gguf.find(name);
+        if (t.isEmpty()) {
+            return null;
+        }
+        if (t.get().type() != GgmlType.F32) {
+            throw new UnsupportedOperationException(name + " has type " + t.get().type() + ", expected F32");
+        }
+        return gguf.data(t.get()).toArray(FLOAT_LE);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.nVocab();
+    }
+
+    @Override
+    public int contextLength() {
+        return config.contextLength();
+    }
+
+    @Override
+    public void setObserver(ActivationObserver observer) {
+        this.observer = observer;
+    }
+
+    @Override
+    public Session newSession(int capacity) {
+        return new DenseSession(new KvCache(config.nLayer(), capacity, config.kvDim()));
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        gguf.close();
+    }
+
+    /**
+     * Evaluates one batch at positions {@code startPos ..}, writing its keys and values into the cache.
+     *
+     * @return logits {@code [n_out × n_vocab]}: every token's if {@code allLogits}, else the last token's
+     */
+    private float[] forward(KvCache cache, int[] tokens, int startPos, boolean allLogits) {
+        ModelConfig c = config;
+        int nTok = tokens.length;
+        int dim = c.nEmbd();
+        float[] x = new float[nTok * dim];                // [T × n_embd] residual stream
+        float[] xn = new float[nTok * dim];               // [T × n_embd] normed input of a block
+        float[] q = new float[nTok * c.qDim()];           // [T × n_head·head_dim]
+        float[] k = new float[nTok * c.kvDim()];          // [T × n_head_kv·head_dim]
+        float[] v = new float[nTok * c.kvDim()];          // [T × n_head_kv·head_dim]
+        float[] att = new float[nTok * c.qDim()];         // [T × n_head·head_dim] attention output, heads concatenated
+        float[] proj = new float[nTok * dim];             // [T × n_embd] attention or FFN output
+        float[] gate = new float[nTok * c.nFf()];         // [T × n_ff]
+        float[] up = new float[nTok * c.nFf()];           // [T × n_ff]
+        float[] angles = new float[nTok * c.ropeDims()];  // [T × n_rot] (cos, sin) per rotated pair
+
+        for (int t = 0; t < nTok; t++) {
+            if (tokens[t] < 0 || tokens[t] >= c.nVocab()) {
+                throw new IllegalArgumentException("token id " + tokens[t] + " is outside the vocabulary of " + c.nVocab());
+            }
+            tokenEmbedding.decodeRows(tokens[t], 1, x, t * dim);
+            rope.angles(startPos + t, angles, t * c.ropeDims());
+        }
+
+        for (int l = 0; l < layers.length; l++) {
+            Layer layer = layers[l];
+            rmsNormRows(x, layer.attnNorm, xn, nTok, dim);
+            multiply(xn, nTok, layer.q.into(q), layer.k.into(k), layer.v.into(v));
+            for (int t = 0; t < nTok; t++) {
+                for (int h = 0; h < c.nHead(); h++) {
+                    int off = t * c.qDim() + h * c.headDim();
+                    if (layer.qNorm != null) {
+                        Norms.rmsNorm(q, off, layer.qNorm, q, off, c.headDim(), c.rmsEps());
+                    }
+                    rope.rotate(q, off, angles, t * c.ropeDims());
+                }
+                for (int h = 0; h < c.nHeadKv(); h++) {
+                    int off = t * c.kvDim() + h * c.headDim();
+                    if (layer.kNorm != null) {
+                        Norms.rmsNorm(k, off, layer.kNorm, k, off, c.headDim(), c.rmsEps());
+                    }
+                    rope.rotate(k, off, angles, t * c.ropeDims());
+                }
+            }
+            System.arraycopy(k, 0, cache.keys[l], startPos * c.kvDim(), nTok * c.kvDim());
+            System.arraycopy(v, 0, cache.values[l], startPos * c.kvDim(), nTok * c.kvDim());
+            Attention.causal(pool, c, q, cache.keys[l], cache.values[l], startPos, nTok, att);
+            multiply(att, nTok, layer.o.into(proj));
+            add(x, proj);
+
+            rmsNormRows(x, layer.ffnNorm, xn, nTok, dim);
+            multiply(xn, nTok, layer.gate.into(gate), layer.up.into(up));
+            Norms.swiglu(gate, up, gate.length);
+            multiply(gate, nTok, layer.down.into(proj));
+            add(x, proj);
+        }
+
+        int nOut = allLogits ? nTok : 1;
+        float[] last = allLogits ? x : Arrays.copyOfRange(x, (nTok - 1) * dim, nTok * dim);
+        float[] normed = new float[nOut * dim];           // [n_out × n_embd]
+        rmsNormRows(last, outputNorm, normed, nOut, dim);
+        float[] logits = new float[nOut * c.nVocab()];    // [n_out × n_vocab]
+        multiply(normed, nOut, output.into(logits));
+        return logits;
+    }
+
+    private void rmsNormRows(float[] in, float[] weight, float[] out, int nRows, int n) {
+        for (int r = 0; r < nRows; r++) {
+            Norms.rmsNorm(in, r * n, weight, out, r * n, n, config.rmsEps());
+        }
+    }
+
+    private void multiply(float[] x, int nTok, MatMul.Product... products) {
+        MatMul.multiply(pool, observer, x, nTok, products);
+    }
+
+    private static void add(float[] acc, float[] x) {
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] += x[i];
+        }
+    }
+
+    private final class DenseSession implements Session {
+        private final KvCache cache;
+        private int position;
+
+        DenseSession(KvCache cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public float[] forward(int[] tokens, int startPos, Outputs outputs) {
+            if (tokens.length == 0) {
+                throw new IllegalArgumentException("no tokens to evaluate");
+            }
+            if (startPos < 0 || startPos > position) {
+                throw new IllegalArgumentException("start position " + startPos + " is outside 0.." + position);
+            }
+            if (startPos + tokens.length > cache.capacity) {
+                throw new IllegalArgumentException("context full: " + startPos + " + " + tokens.length
+                        + " tokens exceed the session's " + cache.capacity);
+            }
+            position = startPos;
+            boolean all = outputs == Outputs.ALL;
+            float[] logits = new float[(all ? tokens.length : 1) * config.nVocab()];
+            for (int from = 0; from < tokens.length; from += MAX_BATCH) {
+                int to = Math.min(tokens.length, from + MAX_BATCH);
+                float[] part = DenseTransformer.this.forward(cache, Arrays.copyOfRange(tokens, from, to),
+                        startPos + from, all);
+                System.arraycopy(part, 0, logits, all ? from * config.nVocab() : 0, part.length);
+                position = startPos + to;
+            }
+            return logits;
+        }
+
+        @Override
+        public int position() {
+            return position;
+        }
+
+        @Override
+        public int capacity() {
+            return cache.capacity;
+        }
+
+        @Override
+        public void reset() {
+            position = 0;
+        }
+    }
+}

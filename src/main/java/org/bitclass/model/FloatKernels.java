@@ -1,0 +1,118 @@
+package org.bitclass.model;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Dot products over float arrays. Every kernel accumulates one (row, token) pair the same way: one vector
+ * accumulator fed by fused multiply-adds in column order, a lane reduction, then a scalar fused tail. So a result
+ * does not depend on which kernel, tile or batch computed it, and a batch gives the same bits as token by token.
+ */
+final class FloatKernels {
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int LANES = F.length();
+
+    private FloatKernels() {
+    }
+
+    /** Σ a[aOff+i]·b[bOff+i] for i &lt; n. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        int vn = F.loopBound(n);
+        FloatVector acc = FloatVector.zero(F);
+        for (int i = 0; i < vn; i += LANES) {
+            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
+        }
+        return tail(acc, a, aOff, b, bOff, vn, n);
+    }
+
+    /**
+     * The lanes' sum in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified and differs between
+     * interpreted and compiled code, which would make results depend on JIT warm-up.
+     */
+    static float sumLanes(FloatVector v) {
+        float sum = v.lane(0);
+        for (int i = 1; i < LANES; i++) {
+            sum += v.lane(i);
+        }
+        return sum;
+    }
+
+    /** Finishes a dot product: sums the accumulator's lanes, then adds the columns the vectors did not cover. */
+    static float tail(FloatVector acc, float[] a, int aOff, float[] b, int bOff, int from, int n) {
+        float sum = sumLanes(acc);
+        for (int i = from; i < n; i++) {
+            sum = Math.fma(a[aOff + i], b[bOff + i], sum);
+        }
+        return sum;
+    }
+
+    /**
+     * out[t·outStride + outOff + r] = Σ_i w[r·cols + i]·x[t·cols + i] for r &lt; nRows (at most 4), t &lt; nTokens.
+     * Four rows by two tokens at a time: each weight vector is loaded once for two tokens, each activation
+     * vector once for four rows.
+     */
+    static void rowsTimesTokens(float[] w, int nRows, int cols, float[] x, int nTokens,
+                                float[] out, int outStride, int outOff) {
+        int t = 0;
+        if (nRows == 4) {
+            for (; t + 1 < nTokens; t += 2) {
+                fourByTwo(w, cols, x, t, out, outStride, outOff);
+            }
+        }
+        for (; t < nTokens; t++) {
+            for (int r = 0; r < nRows; r++) {
+                out[t * outStride + outOff + r] = dot(w, r * cols, x, t * cols, cols);
+            }
+        }
+    }
+
+    private static void fourByTwo(float[] w, int cols, float[] x, int t, float[] out, int outStride, int outOff) {
+        int vn = F.loopBound(cols);
+        int x0 = t * cols;
+        int x1 = x0 + cols;
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        for (int i = 0; i < vn; i += LANES) {
+            FloatVector v0 = FloatVector.fromArray(F, x, x0 + i);
+            FloatVector v1 = FloatVector.fromArray(F, x, x1 + i);
+            FloatVector w0 = FloatVector.fromArray(F, w, i);
+            a00 = w0.fma(v0, a00);
+            a01 = w0.fma(v1, a01);
+            FloatVector w1 = FloatVector.fromArray(F, w, cols + i);
+            a10 = w1.fma(v0, a10);
+            a11 = w1.fma(v1, a11);
+            FloatVector w2 = FloatVector.fromArray(F, w, 2 * cols + i);
+            a20 = w2.fma(v0, a20);
+            a21 = w2.fma(v1, a21);
+            FloatVector w3 = FloatVector.fromArray(F, w, 3 * cols + i);
+            a30 = w3.fma(v0, a30);
+            a31 = w3.fma(v1, a31);
+        }
+        int o0 = t * outStride + outOff;
+        int o1 = o0 + outStride;
+        out[o0] = tail(a00, w, 0, x, x0, vn, cols);
+        out[o1] = tail(a01, w, 0, x, x1, vn, cols);
+        out[o0 + 1] = tail(a10, w, cols, x, x0, vn, cols);
+        out[o1 + 1] = tail(a11, w, cols, x, x1, vn, cols);
+        out[o0 + 2] = tail(a20, w, 2 * cols, x, x0, vn, cols);
+        out[o1 + 2] = tail(a21, w, 2 * cols, x, x1, vn, cols);
+        out[o0 + 3] = tail(a30, w, 3 * cols, x, x0, vn, cols);
+        out[o1 + 3] = tail(a31, w, 3 * cols, x, x1, vn, cols);
+    }
+
+    /** y[yOff+i] += a·x[xOff+i] for i &lt; n. */
+    static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        int vn = F.loopBound(n);
+        FloatVector av = FloatVector.broadcast(F, a);
+        for (int i = 0; i < vn; i += LANES) {
+            FloatVector.fromArray(F, x, xOff + i).fma(av, FloatVector.fromArray(F, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (int i = vn; i < n; i++) {
+            y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
+        }
+    }
+}

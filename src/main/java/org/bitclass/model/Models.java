@@ -1,0 +1,34 @@
+package org.bitclass.model;
+
+import org.bitclass.gguf.GgufModel;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Opens a GGUF model for inference, choosing the implementation from {@code general.architecture}. */
+public final class Models {
+
+    private Models() {
+    }
+
+    /** Threads used when the caller does not say: one per available processor. */
+    public static int defaultThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    public static LanguageModel open(Path path, int threads) throws IOException {
+        GgufModel gguf = GgufModel.open(path);
+        WorkerPool pool = null;
+        try {
+            Architecture.of(gguf.metadata().architecture());
+            pool = new WorkerPool(threads);
+            return new DenseTransformer(gguf, pool);
+        } catch (RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
+            gguf.close();
+            throw e;
+        }
+    }
+}

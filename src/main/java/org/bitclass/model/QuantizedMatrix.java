@@ -1,0 +1,60 @@
+package org.bitclass.model;
+
+import org.bitclass.gguf.GgmlType;
+import org.bitclass.quant.QuantCodec;
+import org.bitclass.quant.QuantRegistry;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A block-quantized matrix, multiplied by decoding its rows with the type's codec and taking float dot products
+ * with activations rounded as llama.cpp quantizes them ({@link ActivationQuantizer}). This matches llama.cpp's
+ * integer block dot products up to float rounding; Q4_1 and Q5_1 differ a little more, because llama.cpp rounds
+ * their activation block sums to F16.
+ */
+final class QuantizedMatrix extends WeightMatrix {
+
+    private final QuantCodec codec;
+    private final ActivationQuantizer activations;
+    private final ThreadLocal<float[]> rowBuffer;
+
+    QuantizedMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
+        super(name, type, rows, cols, data);
+        if (cols % type.blockSize != 0) {
+            throw new IllegalArgumentException("tensor " + name + " has rows of " + cols + " values, not a multiple of the "
+                    + type + " block of " + type.blockSize);
+        }
+        this.codec = QuantRegistry.find(type).orElseThrow(() -> new UnsupportedOperationException(
+                "tensor " + name + " has type " + type + ", which has no decoder"));
+        this.activations = ActivationQuantizer.forWeights(type);
+        if (cols % activations.blockSize != 0) {
+            throw new IllegalArgumentException("tensor " + name + " has rows of " + cols + " values, not a multiple of "
+                    + activations.blockSize + " as its activation format needs");
+        }
+        this.rowBuffer = ThreadLocal.withInitial(() -> new float[MatMul.ROW_TILE * cols]);
+    }
+
+    @Override
+    float[] roundInput(float[] x, int n) {
+        return activations.round(x, n);
+    }
+
+    @Override
+    Object inputFormat() {
+        return activations;
+    }
+
+    @Override
+    void decodeRows(int row, int count, float[] dst, int dstOff) {
+        codec.dequantize(data, row * rowBytes, dst, dstOff, count * cols);
+    }
+
+    @Override
+    void dotRows(int row, int count, float[] x, int xOff, float[] out, int outOff) {
+        float[] w = rowBuffer.get();
+        decodeRows(row, count, w, 0);
+        for (int r = 0; r < count; r++) {
+            out[outOff + r] = FloatKernels.dot(w, r * cols, x, xOff, cols);
+        }
+    }
+}

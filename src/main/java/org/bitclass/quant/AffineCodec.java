@@ -1,0 +1,90 @@
+package org.bitclass.quant;
+
+import org.bitclass.gguf.GgmlType;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Q4_1 and Q5_1: 32 values as {@code d * level + m} with fp16 scale {@code d} and minimum {@code m}. Without
+ * importance the levels span the block's min..max (ggml's reference quantizer); with it, a weighted search
+ * fits scale and minimum ({@code make_qkx3_quants}).
+ */
+final class AffineCodec extends BlockCodec {
+
+    private static final float SEARCH_RMIN = -0.9f;
+    private static final float SEARCH_RDELTA = 0.05f;
+    private static final int SEARCH_STEPS = 36;
+
+    private final int bits;
+    private final int maxLevel;
+    private final long qsStart;
+
+    AffineCodec(GgmlType type, int bits) {
+        super(type);
+        this.bits = bits;
+        this.maxLevel = (1 << bits) - 1;
+        this.qsStart = bits == 5 ? 8 : 4;
+    }
+
+    @Override
+    void decodeBlock(MemorySegment src, long at, float[] dst, int dstOffset) {
+        float d = LittleEndian.half(src, at);
+        float m = LittleEndian.half(src, at + 2);
+        int qh = bits == 5 ? LittleEndian.u32(src, at + 4) : 0;
+        long qs = at + qsStart;
+        for (int j = 0; j < LevelPacking.HALF; j++) {
+            dst[dstOffset + j] = LevelPacking.lowLevel(src, qs, qh, j) * d + m;
+            dst[dstOffset + j + LevelPacking.HALF] = LevelPacking.highLevel(src, qs, qh, j) * d + m;
+        }
+    }
+
+    @Override
+    public void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst, long at) {
+        int blocks = wholeBlocks(n);
+        int[] levels = new int[LevelPacking.BLOCK];
+        int[] scratch = new int[LevelPacking.BLOCK];
+        float[] weights = new float[LevelPacking.BLOCK];
+        float sigma2 = importance == null ? 0 : ImportanceWeights.rowSigma2(src, srcOffset, n);
+        for (int b = 0; b < blocks; b++) {
+            int x = srcOffset + b * LevelPacking.BLOCK;
+            long block = at + (long) b * type().typeSize;
+            ScaleSearch.Affine fit;
+            if (importance == null) {
+                fit = referenceLevels(src, x, levels);
+            } else {
+                ImportanceWeights.blockWeights(importance, b * LevelPacking.BLOCK, sigma2, src, x,
+                        LevelPacking.BLOCK, weights);
+                fit = ScaleSearch.affine(LevelPacking.BLOCK, maxLevel, src, x, weights, levels, scratch,
+                        SEARCH_RMIN, SEARCH_RDELTA, SEARCH_STEPS);
+            }
+            LittleEndian.putHalf(dst, block, fit.scale());
+            LittleEndian.putHalf(dst, block + 2, fit.min());
+            if (bits == 5) {
+                LittleEndian.putU32(dst, block + 4, LevelPacking.fifthBits(levels, 0));
+            }
+            LevelPacking.putNibbles(levels, 0, dst, block + qsStart);
+        }
+    }
+
+    /** ggml's reference quantizer for one block. */
+    private ScaleSearch.Affine referenceLevels(float[] x, int from, int[] levels) {
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (int j = 0; j < LevelPacking.BLOCK; j++) {
+            float v = x[from + j];
+            if (v < min) {
+                min = v;
+            }
+            if (v > max) {
+                max = v;
+            }
+        }
+        float d = (max - min) / maxLevel;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        for (int j = 0; j < LevelPacking.BLOCK; j++) {
+            // truncation as C converts to an integer; the clamp only binds for 4 bits (Q5_1 cannot exceed 31)
+            levels[j] = Math.min(maxLevel, (int) ((x[from + j] - min) * id + 0.5f));
+        }
+        return new ScaleSearch.Affine(d, min);
+    }
+}

@@ -1,0 +1,45 @@
+package org.bitclass.quant;
+
+import org.bitclass.gguf.GgmlType;
+
+import java.lang.foreign.MemorySegment;
+
+/** A codec whose rows are sequences of fixed-size blocks, decoded one block at a time. */
+abstract class BlockCodec implements QuantCodec {
+
+    private final GgmlType type;
+
+    BlockCodec(GgmlType type) {
+        this.type = type;
+    }
+
+    @Override
+    public final GgmlType type() {
+        return type;
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        int blocks = wholeBlocks(n);
+        for (int b = 0; b < blocks; b++) {
+            decodeBlock(src, offset + (long) b * type.typeSize, dst, dstOffset + b * type.blockSize);
+        }
+    }
+
+    /** Decodes the block stored at {@code src[offset..]} into {@code dst[dstOffset..+blockSize)}. */
+    abstract void decodeBlock(MemorySegment src, long offset, float[] dst, int dstOffset);
+
+    @Override
+    public void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst, long offset) {
+        throw new UnsupportedOperationException(type + " can be read but not produced");
+    }
+
+    /** The number of blocks in {@code n} values, which must be a whole number of blocks. */
+    final int wholeBlocks(int n) {
+        if (n % type.blockSize != 0) {
+            throw new IllegalArgumentException(n + " values are not a whole number of " + type + " blocks of "
+                    + type.blockSize);
+        }
+        return n / type.blockSize;
+    }
+}

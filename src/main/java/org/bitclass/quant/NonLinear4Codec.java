@@ -1,0 +1,199 @@
+package org.bitclass.quant;
+
+import org.bitclass.gguf.GgmlType;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * IQ4_NL and IQ4_XS: 4-bit indices into ggml's fixed non-uniform codebook, per 32 values one scale. IQ4_NL
+ * stores each 32-value block's scale as fp16; IQ4_XS groups 8 blocks into a 256-value super-block with one
+ * fp16 scale and a 6-bit signed multiplier per block. Both search the block scale among 15 candidates
+ * ({@code quantize_row_iq4_nl_impl} with 7 tries each way), weighting by importance when given and by x²
+ * otherwise.
+ */
+final class NonLinear4Codec extends BlockCodec {
+
+    /** ggml's {@code kvalues_iq4nl}. */
+    private static final int[] CODEBOOK = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+    private static final int BLOCK = 32;
+    private static final int TRIES = 7;
+
+    private final int superBlock;
+    private final int blocks;
+    private final long qsStart;
+
+    NonLinear4Codec(GgmlType type) {
+        super(type);
+        this.superBlock = type.blockSize;
+        this.blocks = superBlock / BLOCK;
+        this.qsStart = blocks > 1 ? 4 + blocks / 2 : 2;
+    }
+
+    @Override
+    void decodeBlock(MemorySegment src, long at, float[] dst, int dstOffset) {
+        float d = LittleEndian.half(src, at);
+        int scalesHigh = blocks > 1 ? LittleEndian.u16(src, at + 2) & 0xffff : 0;
+        for (int ib = 0; ib < blocks; ib++) {
+            float dl = blocks > 1 ? d * (blockMultiplier(src, at, scalesHigh, ib) - 32) : d;
+            long qs = at + qsStart + ib * (BLOCK / 2);
+            int y = dstOffset + ib * BLOCK;
+            for (int j = 0; j < BLOCK / 2; j++) {
+                int b = LittleEndian.u8(src, qs + j);
+                dst[y + j] = dl * CODEBOOK[b & 0x0F];
+                dst[y + j + BLOCK / 2] = dl * CODEBOOK[b >>> 4];
+            }
+        }
+    }
+
+    /** The 6-bit multiplier of block {@code ib}: low 4 bits in {@code scales_l}, high 2 in {@code scales_h}. */
+    private static int blockMultiplier(MemorySegment src, long at, int scalesHigh, int ib) {
+        int low = (LittleEndian.u8(src, at + 4 + ib / 2) >>> (4 * (ib % 2))) & 0x0F;
+        int high = (scalesHigh >>> (2 * ib)) & 3;
+        return low | high << 4;
+    }
+
+    @Override
+    public void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst, long at) {
+        int superBlocks = wholeBlocks(n);
+        Scratch s = new Scratch(superBlock, blocks);
+        for (int sb = 0; sb < superBlocks; sb++) {
+            encode(src, srcOffset + sb * superBlock, importance, sb * superBlock, dst,
+                    at + (long) sb * type().typeSize, s);
+        }
+    }
+
+    /** Working arrays reused across the super-blocks of a row. */
+    private record Scratch(int[] levels, float[] scales, float[] weights) {
+        Scratch(int superBlock, int blocks) {
+            this(new int[superBlock], new float[blocks], new float[BLOCK]);
+        }
+    }
+
+    private void encode(float[] x, int from, float[] importance, int importanceFrom, MemorySegment dst, long at,
+                        Scratch s) {
+        float sigma2 = ImportanceWeights.sumOfSquares(x, from, superBlock) * (2.f / superBlock);
+        float[] scales = s.scales;
+        int[] levels = s.levels;
+        float maxScale = 0;
+        float amaxScale = 0;
+        for (int ib = 0; ib < blocks; ib++) {
+            int xb = from + ib * BLOCK;
+            if (importance != null) {
+                ImportanceWeights.blockWeights(importance, importanceFrom + ib * BLOCK, sigma2, x, xb, BLOCK,
+                        s.weights);
+            } else {
+                for (int j = 0; j < BLOCK; j++) {
+                    s.weights[j] = x[xb + j] * x[xb + j];
+                }
+            }
+            scales[ib] = blockScale(x, xb, s.weights);
+            float absD = Math.abs(scales[ib]);
+            if (absD > amaxScale) {
+                amaxScale = absD;
+                maxScale = scales[ib];
+            }
+        }
+        if (blocks > 1) {
+            encodeMultipliers(x, from, dst, at, scales, levels, maxScale);
+        } else {
+            LittleEndian.putHalf(dst, at, scales[0]);
+            float id = scales[0] != 0 ? 1 / scales[0] : 0;
+            for (int j = 0; j < superBlock; j++) {
+                levels[j] = nearestCodebookIndex(id * x[from + j]);
+            }
+        }
+        for (int ib = 0; ib < blocks; ib++) {
+            LevelPacking.putNibbles(levels, ib * BLOCK, dst, at + qsStart + ib * (BLOCK / 2));
+        }
+    }
+
+    /**
+     * The weighted least-squares scale of one block, best of the start (largest magnitude on the codebook's
+     * end) and 15 neighbouring candidates; 0 for an all-zero block.
+     */
+    private static float blockScale(float[] x, int xb, float[] weights) {
+        float amax = 0;
+        float max = 0;
+        for (int j = 0; j < BLOCK; j++) {
+            float ax = Math.abs(x[xb + j]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[xb + j];
+            }
+        }
+        if (amax < ScaleSearch.GROUP_MAX_EPS) {
+            return 0;
+        }
+        float id = 1 / (-max / CODEBOOK[0]);
+        float sumqx = 0;
+        float sumq2 = 0;
+        for (int j = 0; j < BLOCK; j++) {
+            float q = CODEBOOK[nearestCodebookIndex(id * x[xb + j])];
+            float w = weights[j];
+            sumqx += w * q * x[xb + j];
+            sumq2 += w * q * q;
+        }
+        float d = sumq2 > 0 ? sumqx / sumq2 : 0.f;
+        float best = d * sumqx;
+        for (int itry = -TRIES; itry <= TRIES; itry++) {
+            id = (itry + CODEBOOK[0]) / max;
+            sumqx = 0;
+            sumq2 = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                float q = CODEBOOK[nearestCodebookIndex(id * x[xb + j])];
+                float w = weights[j];
+                sumqx += w * q * x[xb + j];
+                sumq2 += w * q * q;
+            }
+            if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
+                d = sumqx / sumq2;
+                best = d * sumqx;
+            }
+        }
+        return d;
+    }
+
+    /** IQ4_XS: quantizes the block scales to 6-bit multipliers of one fp16 scale, then re-picks the levels. */
+    private void encodeMultipliers(float[] x, int from, MemorySegment dst, long at, float[] scales, int[] levels,
+                                   float maxScale) {
+        float d = -maxScale / 32;
+        LittleEndian.putHalf(dst, at, d);
+        float id = d != 0 ? 1 / d : 0.f;
+        int scalesHigh = 0;
+        for (int ib = 0; ib < blocks; ib++) {
+            int l = Math.max(-32, Math.min(31, CRounding.nearestInt(id * scales[ib])));
+            float dl = d * l;
+            float idl = dl != 0 ? 1 / dl : 0.f;
+            for (int j = 0; j < BLOCK; j++) {
+                levels[ib * BLOCK + j] = nearestCodebookIndex(idl * x[from + ib * BLOCK + j]);
+            }
+            int stored = l + 32;
+            long low = at + 4 + ib / 2;
+            int lowNibble = stored & 0x0F;
+            LittleEndian.putU8(dst, low, ib % 2 == 0 ? lowNibble : LittleEndian.u8(dst, low) | lowNibble << 4);
+            scalesHigh |= (stored >> 4) << (2 * ib);
+        }
+        LittleEndian.putU16(dst, at + 2, scalesHigh);
+    }
+
+    /** ggml's {@code best_index_int8}: the codebook index nearest to {@code x}, the upper one on a tie. */
+    static int nearestCodebookIndex(float x) {
+        if (x <= CODEBOOK[0]) {
+            return 0;
+        }
+        if (x >= CODEBOOK[CODEBOOK.length - 1]) {
+            return CODEBOOK.length - 1;
+        }
+        int lo = 0;
+        int hi = CODEBOOK.length - 1;
+        while (hi - lo > 1) {
+            int mid = (lo + hi) / 2;
+            if (x < CODEBOOK[mid]) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return x - CODEBOOK[hi - 1] < CODEBOOK[hi] - x ? hi - 1 : hi;
+    }
+}

@@ -1,0 +1,83 @@
+package org.bitclass.quant;
+
+import org.bitclass.gguf.GgmlType;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Q4_0 and Q5_0: 32 values as {@code d * (level - 2^(bits-1))} with one fp16 scale {@code d}. Without
+ * importance the scale maps the largest-magnitude value to level 0 (ggml's reference quantizer); with it, a
+ * weighted search picks the scale ({@code make_qx_quants}).
+ */
+final class SymmetricCodec extends BlockCodec {
+
+    private final int bits;
+    private final int offset;
+    private final int maxLevel;
+    private final long qsStart;
+
+    SymmetricCodec(GgmlType type, int bits) {
+        super(type);
+        this.bits = bits;
+        this.offset = 1 << (bits - 1);
+        this.maxLevel = (1 << bits) - 1;
+        this.qsStart = bits == 5 ? 6 : 2;
+    }
+
+    @Override
+    void decodeBlock(MemorySegment src, long at, float[] dst, int dstOffset) {
+        float d = LittleEndian.half(src, at);
+        int qh = bits == 5 ? LittleEndian.u32(src, at + 2) : 0;
+        long qs = at + qsStart;
+        for (int j = 0; j < LevelPacking.HALF; j++) {
+            dst[dstOffset + j] = (LevelPacking.lowLevel(src, qs, qh, j) - offset) * d;
+            dst[dstOffset + j + LevelPacking.HALF] = (LevelPacking.highLevel(src, qs, qh, j) - offset) * d;
+        }
+    }
+
+    @Override
+    public void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst, long at) {
+        int blocks = wholeBlocks(n);
+        int[] levels = new int[LevelPacking.BLOCK];
+        float[] weights = new float[LevelPacking.BLOCK];
+        float sigma2 = importance == null ? 0 : ImportanceWeights.rowSigma2(src, srcOffset, n);
+        for (int b = 0; b < blocks; b++) {
+            int x = srcOffset + b * LevelPacking.BLOCK;
+            long block = at + (long) b * type().typeSize;
+            float d;
+            if (importance == null) {
+                d = referenceLevels(src, x, levels);
+            } else {
+                ImportanceWeights.blockWeights(importance, b * LevelPacking.BLOCK, sigma2, src, x,
+                        LevelPacking.BLOCK, weights);
+                d = ScaleSearch.symmetric(LevelPacking.BLOCK, offset, src, x, weights, levels);
+            }
+            LittleEndian.putHalf(dst, block, d);
+            if (bits == 5) {
+                LittleEndian.putU32(dst, block + 2, LevelPacking.fifthBits(levels, 0));
+            }
+            LevelPacking.putNibbles(levels, 0, dst, block + qsStart);
+        }
+    }
+
+    /** ggml's reference quantizer for one block; returns the scale. */
+    private float referenceLevels(float[] x, int from, int[] levels) {
+        float amax = 0;
+        float max = 0;
+        for (int j = 0; j < LevelPacking.BLOCK; j++) {
+            float v = x[from + j];
+            if (amax < Math.abs(v)) {
+                amax = Math.abs(v);
+                max = v;
+            }
+        }
+        float d = max / -offset;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        float bias = offset + 0.5f;
+        for (int j = 0; j < LevelPacking.BLOCK; j++) {
+            // C converts to an integer type by truncation
+            levels[j] = Math.min(maxLevel, (int) (x[from + j] * id + bias));
+        }
+        return d;
+    }
+}
