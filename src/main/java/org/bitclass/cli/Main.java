@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 DemoCommand.class,
                 InspectCommand.class,
+                QuantizeCommand.class,
         })
 public final class Main implements Runnable {
 
