@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
                 DemoCommand.class,
+                HealthCommand.class,
                 InspectCommand.class,
+                PerplexityCommand.class,
                 QuantizeCommand.class,
         })
 public final class Main implements Runnable {

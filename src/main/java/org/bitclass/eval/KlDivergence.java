@@ -14,13 +14,17 @@ public final class KlDivergence {
     private KlDivergence() {
     }
 
-    /** Evaluates the base file's tokens (first token of each chunk replaced by {@code bos} if present). */
-    public static KldAccumulator measure(LogitsSource model, KldBaseReader base, OptionalInt bos, Progress progress) {
+    /**
+     * Evaluates the base file's first {@code nChunk} chunks (at most all it has; the first token of each replaced by
+     * {@code bos} if present).
+     */
+    public static KldAccumulator measure(LogitsSource model, KldBaseReader base, int nChunk, OptionalInt bos,
+                                         Progress progress) {
         if (model.vocabSize() != base.nVocab()) {
             throw new IllegalArgumentException(base.path() + " was written for a vocabulary of " + base.nVocab()
                     + " tokens; the model has " + model.vocabSize());
         }
-        EvalChunks chunks = new EvalChunks(base.tokens(), base.nCtx(), base.nChunk(), bos);
+        EvalChunks chunks = new EvalChunks(base.tokens(), base.nCtx(), Math.min(nChunk, base.nChunk()), bos);
         QuantizedLogProbs record = new QuantizedLogProbs(base.nVocab());
         KldAccumulator kld = new KldAccumulator(Math.toIntExact(chunks.scoredTotal()));
         ChunkRunner.run(model, chunks, (logits, offset, next) -> {

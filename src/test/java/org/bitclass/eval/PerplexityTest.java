@@ -134,7 +134,7 @@ class PerplexityTest {
         KldAccumulator kld;
         try (KldBaseReader r = KldBaseReader.open(file)) {
             assertThat(r.tokens()).isEqualTo(Arrays.copyOf(tokens, 6 * nCtx));
-            kld = KlDivergence.measure(other, r, bos, (c, soFar) -> chunksSeen.add(c));
+            kld = KlDivergence.measure(other, r, r.nChunk(), bos, (c, soFar) -> chunksSeen.add(c));
         }
         assertThat(chunksSeen).containsExactly(1, 2, 3, 4, 5, 6);
         KldStatistics s = kld.statistics();
@@ -169,7 +169,7 @@ class PerplexityTest {
             w.commit();
         }
         try (KldBaseReader r = KldBaseReader.open(file)) {
-            assertThatThrownBy(() -> KlDivergence.measure(new BigramModel(1, VOCAB, 1), r, OptionalInt.empty(),
+            assertThatThrownBy(() -> KlDivergence.measure(new BigramModel(1, VOCAB, 1), r, 4, OptionalInt.empty(),
                     (c, s) -> { })).hasMessage(file + " was written for a vocabulary of 50 tokens; the model has 97");
         }
     }
