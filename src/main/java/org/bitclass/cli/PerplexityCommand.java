@@ -138,8 +138,9 @@ public final class PerplexityCommand implements Callable<Integer> {
                 checkSameText(tokenizer, reader);
             }
             int nChunk = chunks < 0 ? reader.nChunk() : Math.min(chunks, reader.nChunk());
-            info("computing over " + nChunk + " chunks, n_ctx=" + reader.nCtx());
             try (LanguageModel lm = open(reader.nCtx())) {
+                KlDivergence.checkVocabulary(lm.vocabSize(), reader);
+                info("computing over " + nChunk + " chunks, n_ctx=" + reader.nCtx());
                 StringBuilder table = new StringBuilder(KldReport.chunkHeader()).append('\n');
                 KldAccumulator kld;
                 try (ProgressBar bar = Progress.bar("kl-divergence", nChunk, "chunks")) {

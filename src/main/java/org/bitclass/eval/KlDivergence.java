@@ -14,16 +14,21 @@ public final class KlDivergence {
     private KlDivergence() {
     }
 
+    /** Fails unless the base file was written for a vocabulary of {@code nVocab} tokens. */
+    public static void checkVocabulary(int nVocab, KldBaseReader base) {
+        if (nVocab != base.nVocab()) {
+            throw new IllegalArgumentException(base.path() + " was written for a vocabulary of " + base.nVocab()
+                    + " tokens; the model has " + nVocab);
+        }
+    }
+
     /**
      * Evaluates the base file's first {@code nChunk} chunks (at most all it has; the first token of each replaced by
      * {@code bos} if present).
      */
     public static KldAccumulator measure(LogitsSource model, KldBaseReader base, int nChunk, OptionalInt bos,
                                          Progress progress) {
-        if (model.vocabSize() != base.nVocab()) {
-            throw new IllegalArgumentException(base.path() + " was written for a vocabulary of " + base.nVocab()
-                    + " tokens; the model has " + model.vocabSize());
-        }
+        checkVocabulary(model.vocabSize(), base);
         EvalChunks chunks = new EvalChunks(base.tokens(), base.nCtx(), Math.min(nChunk, base.nChunk()), bos);
         QuantizedLogProbs record = new QuantizedLogProbs(base.nVocab());
         KldAccumulator kld = new KldAccumulator(Math.toIntExact(chunks.scoredTotal()));
