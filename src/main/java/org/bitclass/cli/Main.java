@@ -10,12 +10,14 @@ import picocli.CommandLine.Command;
         description = "Mixed-precision GGUF quantization, evaluation and serving in pure Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
-                BenchCommand.class,
                 DemoCommand.class,
-                HealthCommand.class,
                 InspectCommand.class,
-                PerplexityCommand.class,
                 QuantizeCommand.class,
+                SynthCommand.class,
+                TokenizeCommand.class,
+                BenchCommand.class,
+                PerplexityCommand.class,
+                HealthCommand.class,
         })
 public final class Main implements Runnable {
 
