@@ -123,7 +123,6 @@ public final class PerplexityCommand implements Callable<Integer> {
                 }
             }
             out.println(running);
-            out.println();
             out.println(PerplexityReport.finalLine(nll));
         }
     }

@@ -35,7 +35,7 @@ class PerplexityCommandTest {
     void perplexityPrintsTheRunningLineAndTheFinalEstimate() {
         Cli.Result r = Cli.run("perplexity", F32, "-f", TEXT, "-c", "64", "--chunks", "3", "-t", "2");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).matches("(?s)\\[1]\\d+\\.\\d{4},\\[2]\\d+\\.\\d{4},\\[3]\\d+\\.\\d{4},\n\n"
+        assertThat(r.out()).matches("(?s)\\[1]\\d+\\.\\d{4},\\[2]\\d+\\.\\d{4},\\[3]\\d+\\.\\d{4},\n"
                 + "Final estimate: PPL = \\d+\\.\\d{4} \\+/- \\d+\\.\\d{5}\n");
     }
 
