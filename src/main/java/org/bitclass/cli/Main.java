@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 SynthCommand.class,
                 TokenizeCommand.class,
                 BenchCommand.class,
+                PerplexityCommand.class,
+                HealthCommand.class,
         })
 public final class Main implements Runnable {
 

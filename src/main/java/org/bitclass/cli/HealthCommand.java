@@ -1,0 +1,95 @@
+package org.bitclass.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import me.tongfei.progressbar.ProgressBar;
+import org.bitclass.eval.health.HealthReport;
+import org.bitclass.eval.health.TensorHealth;
+import org.bitclass.eval.health.TensorScanner;
+import org.bitclass.gguf.GgufModel;
+import org.bitclass.gguf.TensorInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** {@code bitclass health MODEL}: value statistics of every tensor, and the ones unlike their peers in other layers. */
+@Command(name = "health", mixinStandardHelpOptions = true,
+        description = {"Scan every tensor's values (dequantized): mean, std, skewness, excess kurtosis, max |w|,",
+                "share beyond 6σ. Tensors whose statistics stand out among the same tensor in the other layers",
+                "(robust z-score beyond ±" + HealthReport.THRESHOLD + ") are flagged. See docs/health.md."},
+        footer = {"", "Examples:", "  bitclass health model.gguf", "  bitclass health model.gguf --json health.json"})
+public final class HealthCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "MODEL", description = "the GGUF model (any part of a split model)")
+    Path model;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the report as JSON to FILE")
+    Path json;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "tensors scanned at once (default: available processors)")
+    Integer threads;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (nThreads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1");
+        }
+        try (GgufModel m = GgufModel.open(model)) {
+            List<TensorInfo> scannable = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            for (TensorInfo t : m.tensors()) {
+                if (TensorScanner.canScan(t)) {
+                    scannable.add(t);
+                } else {
+                    skipped.add(t.name() + " (type " + t.type() + " cannot be decoded)");
+                }
+            }
+            HealthReport report = HealthReport.of(scan(m, scannable, nThreads), skipped);
+            PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+            out.print(report.table());
+            out.flush();
+            if (json != null) {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValue(json.toFile(), report.toJson(model.toString()));
+            }
+        }
+        return 0;
+    }
+
+    private static List<TensorHealth> scan(GgufModel m, List<TensorInfo> tensors, int nThreads)
+            throws InterruptedException {
+        try (ExecutorService pool = Executors.newFixedThreadPool(nThreads);
+             ProgressBar bar = Progress.bar("health", tensors.size(), "tensors")) {
+            List<Future<TensorHealth>> futures = new ArrayList<>();
+            for (TensorInfo t : tensors) {
+                futures.add(pool.submit(() -> {
+                    TensorHealth h = TensorScanner.scan(m, t);
+                    bar.step();
+                    return h;
+                }));
+            }
+            List<TensorHealth> results = new ArrayList<>();
+            for (Future<TensorHealth> f : futures) {
+                try {
+                    results.add(f.get());
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+            return results;
+        }
+    }
+}
