@@ -1,11 +1,15 @@
 package org.bitclass.model;
 
-import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+import static org.bitclass.model.FloatKernels.F;
+import static org.bitclass.model.FloatKernels.LANES;
 
 /**
  * Causal grouped-query attention over the cache, as llama.cpp computes it without flash attention:
  * {@code softmax(q·kᵀ·scale)} with the sum of exponentials in double, then the probability-weighted sum of values.
- * Query head {@code h} reads kv head {@code h / (n_head / n_head_kv)}.
+ * Query head {@code h} reads kv head {@code h / (n_head / n_head_kv)}. Scores for {@link FloatKernels#LANES}
+ * positions at a time come from the transposed keys, and each output vector stays in a register over all positions.
  */
 final class Attention {
 
@@ -13,42 +17,122 @@ final class Attention {
     }
 
     /**
-     * @param q    {@code [T × n_head·head_dim]} roped queries of tokens at positions {@code startPos ..}
-     * @param keys {@code [capacity × n_head_kv·head_dim]} cache, filled up to {@code startPos + T}
-     * @param out  {@code [T × n_head·head_dim]} receives the attention output
+     * @param q   {@code [T × n_head·head_dim]} roped queries of tokens at positions {@code startPos ..}
+     * @param out {@code [T × n_head·head_dim]} receives the attention output
      */
-    static void causal(WorkerPool pool, ModelConfig c, float[] q, float[] keys, float[] values, int startPos, int nTok,
+    static void causal(WorkerPool pool, ModelConfig c, float[] q, KvCache cache, int layer, int startPos, int nTok,
                        float[] out) {
         int hd = c.headDim();
         int group = c.nHead() / c.nHeadKv();
         float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] keys = cache.keys[layer];
+        float[] values = cache.values[layer];
         // head-major order, so each thread's range mixes short (early) and long (late) rows
         pool.forRange(c.nHead() * nTok, 1, (from, to) -> {
-            float[] scores = new float[startPos + nTok];
+            float[] p = new float[startPos + nTok];
             for (int task = from; task < to; task++) {
                 int h = task / nTok;
                 int t = task % nTok;
                 int n = startPos + t + 1;
                 int qOff = t * c.qDim() + h * hd;
-                int kvOff = (h / group) * hd;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int p = 0; p < n; p++) {
-                    float s = FloatKernels.dot(q, qOff, keys, p * c.kvDim() + kvOff, hd) * scale;
-                    scores[p] = s;
-                    max = Math.max(max, s);
-                }
-                double sum = 0;
-                for (int p = 0; p < n; p++) {
-                    float e = (float) Math.exp(scores[p] - max);
-                    scores[p] = e;
-                    sum += e;
-                }
-                float inv = (float) (1.0 / sum);
-                Arrays.fill(out, qOff, qOff + hd, 0f);
-                for (int p = 0; p < n; p++) {
-                    FloatKernels.axpy(scores[p] * inv, values, p * c.kvDim() + kvOff, out, qOff, hd);
-                }
+                int kv = (h / group) * hd;
+                scores(q, qOff, keys, kv * cache.capacity, cache.capacity, hd, n, p);
+                softmax(p, n, scale);
+                weightedSum(p, n, values, kv, cache.kvDim, hd, out, qOff);
             }
         });
+    }
+
+    /**
+     * p[τ] = Σ_i q[qOff+i]·keys[keyOff + i·stride + τ] for τ &lt; n. Four vectors of positions at a time, so four
+     * independent multiply-add chains hide the instruction latency.
+     */
+    private static void scores(float[] q, int qOff, float[] keys, int keyOff, int stride, int hd, int n, float[] p) {
+        int tau = 0;
+        for (; tau + 4 * LANES <= n; tau += 4 * LANES) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int i = 0; i < hd; i++) {
+                FloatVector qi = FloatVector.broadcast(F, q[qOff + i]);
+                int k = keyOff + i * stride + tau;
+                a0 = FloatVector.fromArray(F, keys, k).fma(qi, a0);
+                a1 = FloatVector.fromArray(F, keys, k + LANES).fma(qi, a1);
+                a2 = FloatVector.fromArray(F, keys, k + 2 * LANES).fma(qi, a2);
+                a3 = FloatVector.fromArray(F, keys, k + 3 * LANES).fma(qi, a3);
+            }
+            a0.intoArray(p, tau);
+            a1.intoArray(p, tau + LANES);
+            a2.intoArray(p, tau + 2 * LANES);
+            a3.intoArray(p, tau + 3 * LANES);
+        }
+        for (; tau + LANES <= n; tau += LANES) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int i = 0; i < hd; i++) {
+                acc = FloatVector.fromArray(F, keys, keyOff + i * stride + tau).fma(FloatVector.broadcast(F, q[qOff + i]), acc);
+            }
+            acc.intoArray(p, tau);
+        }
+        for (; tau < n; tau++) {
+            float s = 0;
+            for (int i = 0; i < hd; i++) {
+                s = Math.fma(keys[keyOff + i * stride + tau], q[qOff + i], s);
+            }
+            p[tau] = s;
+        }
+    }
+
+    /** p ← softmax(p·scale) over the first n entries. */
+    private static void softmax(float[] p, int n, float scale) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            p[i] *= scale;
+            max = Math.max(max, p[i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(p[i] - max);
+            p[i] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int i = 0; i < n; i++) {
+            p[i] *= inv;
+        }
+    }
+
+    /**
+     * out[outOff+i] = Σ_τ p[τ]·values[τ·stride + off + i] for i &lt; hd, four output vectors at a time kept in
+     * registers over all positions.
+     */
+    private static void weightedSum(float[] p, int n, float[] values, int off, int stride, int hd, float[] out, int outOff) {
+        int i = 0;
+        for (; i + 4 * LANES <= hd; i += 4 * LANES) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int tau = 0; tau < n; tau++) {
+                FloatVector pt = FloatVector.broadcast(F, p[tau]);
+                int v = tau * stride + off + i;
+                a0 = FloatVector.fromArray(F, values, v).fma(pt, a0);
+                a1 = FloatVector.fromArray(F, values, v + LANES).fma(pt, a1);
+                a2 = FloatVector.fromArray(F, values, v + 2 * LANES).fma(pt, a2);
+                a3 = FloatVector.fromArray(F, values, v + 3 * LANES).fma(pt, a3);
+            }
+            a0.intoArray(out, outOff + i);
+            a1.intoArray(out, outOff + i + LANES);
+            a2.intoArray(out, outOff + i + 2 * LANES);
+            a3.intoArray(out, outOff + i + 3 * LANES);
+        }
+        for (; i + LANES <= hd; i += LANES) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int tau = 0; tau < n; tau++) {
+                acc = FloatVector.fromArray(F, values, tau * stride + off + i).fma(FloatVector.broadcast(F, p[tau]), acc);
+            }
+            acc.intoArray(out, outOff + i);
+        }
+        for (; i < hd; i++) {
+            float s = 0;
+            for (int tau = 0; tau < n; tau++) {
+                s = Math.fma(values[tau * stride + off + i], p[tau], s);
+            }
+            out[outOff + i] = s;
+        }
     }
 }

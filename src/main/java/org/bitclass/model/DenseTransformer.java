@@ -185,9 +185,8 @@ public final class DenseTransformer implements LanguageModel {
                     rope.rotate(k, off, angles, t * c.ropeDims());
                 }
             }
-            System.arraycopy(k, 0, cache.keys[l], startPos * c.kvDim(), nTok * c.kvDim());
-            System.arraycopy(v, 0, cache.values[l], startPos * c.kvDim(), nTok * c.kvDim());
-            Attention.causal(pool, c, q, cache.keys[l], cache.values[l], startPos, nTok, att);
+            cache.store(l, k, v, startPos, nTok);
+            Attention.causal(pool, c, q, cache, l, startPos, nTok, att);
             multiply(att, nTok, layer.o.into(proj));
             add(x, proj);
 

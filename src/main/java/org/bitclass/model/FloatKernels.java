@@ -1,7 +1,11 @@
 package org.bitclass.model;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Dot products over float arrays. Every kernel accumulates one (row, token) pair the same way: one vector
@@ -26,16 +30,19 @@ final class FloatKernels {
         return tail(acc, a, aOff, b, bOff, vn, n);
     }
 
+    /** Shuffles pairing lane i with lane i xor s, for s = LANES/2, LANES/4, ..., 1. */
+    private static final List<VectorShuffle<Float>> HALVINGS = IntStream.iterate(LANES / 2, s -> s >= 1, s -> s / 2)
+            .mapToObj(s -> VectorShuffle.fromOp(F, i -> i ^ s)).toList();
+
     /**
-     * The lanes' sum in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified and differs between
-     * interpreted and compiled code, which would make results depend on JIT warm-up.
+     * The lanes' sum by a fixed pairwise tree. Not {@code reduceLanes(ADD)}: its order is unspecified and differs
+     * between interpreted and compiled code, which would make results depend on JIT warm-up.
      */
     static float sumLanes(FloatVector v) {
-        float sum = v.lane(0);
-        for (int i = 1; i < LANES; i++) {
-            sum += v.lane(i);
+        for (VectorShuffle<Float> s : HALVINGS) {
+            v = v.add(v.rearrange(s));
         }
-        return sum;
+        return v.lane(0);
     }
 
     /** Finishes a dot product: sums the accumulator's lanes, then adds the columns the vectors did not cover. */
