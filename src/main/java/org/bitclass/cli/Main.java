@@ -12,8 +12,10 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
                 DemoCommand.class,
+                ImatrixCommand.class,
                 InspectCommand.class,
                 QuantizeCommand.class,
+                SensitivityCommand.class,
                 SynthCommand.class,
                 TokenizeCommand.class,
         })

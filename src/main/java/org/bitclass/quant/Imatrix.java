@@ -39,10 +39,15 @@ import java.util.TreeMap;
  * {@code sum / count * ncall} and one {@code ncall} (chunks) per tensor; such an imatrix is kept as read
  * ({@link #isLegacy()}), with {@code counts = {ncall}}, so that the importance llama-quantize derives from it
  * is reproduced bit for bit.
+ * <p>
+ * An entry may also carry the per-column sums of the activations themselves ({@code <name>.in_sum}, written by
+ * {@code bitclass imatrix --with-mean}). llama.cpp defines no such tensor; its loader keeps only names ending in
+ * {@code .in_sum2} and {@code .counts}, so it ignores them.
  */
 public final class Imatrix {
 
     static final String IN_SUM2 = ".in_sum2";
+    static final String IN_SUM = ".in_sum";
     static final String COUNTS = ".counts";
     static final String KEY_DATASETS = "imatrix.datasets";
     static final String KEY_CHUNK_COUNT = "imatrix.chunk_count";
@@ -54,12 +59,24 @@ public final class Imatrix {
 
     /**
      * One tensor's statistics. For GGUF-origin data {@code sums.length} is a multiple of {@code counts.length}
-     * (one count per matrix); for legacy data {@code counts} holds the single {@code ncall}.
+     * (one count per matrix); for legacy data {@code counts} holds the single {@code ncall}. {@code inputSums}
+     * (the per-column sums of the activations, laid out like {@code sums}) is null when not collected.
      */
-    public record Entry(float[] sums, long[] counts) {
+    public record Entry(float[] sums, long[] counts, float[] inputSums) {
         public Entry {
             sums = sums.clone();
             counts = counts.clone();
+            if (inputSums != null) {
+                if (inputSums.length != sums.length) {
+                    throw new IllegalArgumentException(inputSums.length + " input sums for " + sums.length + " columns");
+                }
+                inputSums = inputSums.clone();
+            }
+        }
+
+        /** Squared sums and counts only, as llama-imatrix collects them. */
+        public Entry(float[] sums, long[] counts) {
+            this(sums, counts, null);
         }
 
         @Override
@@ -70,6 +87,12 @@ public final class Imatrix {
         @Override
         public long[] counts() {
             return counts.clone();
+        }
+
+        /** The per-column sums of the activations, or null when they were not collected. */
+        @Override
+        public float[] inputSums() {
+            return inputSums == null ? null : inputSums.clone();
         }
 
         /** Matrices (experts) in a GGUF-origin entry; 1 for a legacy entry. */
@@ -138,11 +161,14 @@ public final class Imatrix {
                         + KEY_CHUNK_COUNT + ", " + KEY_CHUNK_SIZE + ")");
             }
             SortedMap<String, TensorInfo[]> pairs = new TreeMap<>(BYTE_ORDER);
+            Map<String, TensorInfo> inputSums = new TreeMap<>();
             for (TensorInfo t : file.tensors()) {
                 if (t.name().endsWith(IN_SUM2)) {
                     pairs.computeIfAbsent(stripSuffix(t.name(), IN_SUM2), k -> new TensorInfo[2])[0] = t;
                 } else if (t.name().endsWith(COUNTS)) {
                     pairs.computeIfAbsent(stripSuffix(t.name(), COUNTS), k -> new TensorInfo[2])[1] = t;
+                } else if (t.name().endsWith(IN_SUM)) {
+                    inputSums.put(stripSuffix(t.name(), IN_SUM), t);
                 }
             }
             if (pairs.isEmpty()) {
@@ -165,7 +191,13 @@ public final class Imatrix {
                 for (int i = 0; i < c.length; i++) {
                     rounded[i] = roundHalfAway(c[i]);
                 }
-                entries.put(pair.getKey(), new Entry(s, rounded));
+                TensorInfo sumsOfX = inputSums.get(pair.getKey());
+                float[] x = sumsOfX == null ? null : readF32(file, sumsOfX, path);
+                if (x != null && x.length != s.length) {
+                    throw new ImatrixFormatException(path, "entry " + pair.getKey() + " has " + x.length
+                            + " input sums for " + s.length + " sums of squares");
+                }
+                entries.put(pair.getKey(), new Entry(s, rounded, x));
             }
             return new Imatrix(entries, datasets, chunkCount, chunkSize, false);
         }
@@ -330,7 +362,8 @@ public final class Imatrix {
 
     /**
      * Writes llama.cpp's GGUF imatrix format. Legacy data is first converted the way llama-imatrix does when it
-     * loads a {@code .dat} file (sums and counts times the chunk size), which needs a known chunk size.
+     * loads a {@code .dat} file (sums and counts times the chunk size), which needs a known chunk size. Input sums,
+     * where present, follow an entry's counts as {@code <name>.in_sum}.
      */
     public void writeGguf(Path path) throws IOException {
         SortedMap<String, Entry> raw = legacy ? rawFromLegacy() : entries;
@@ -344,10 +377,13 @@ public final class Imatrix {
             int nmat = e.getValue().counts.length;
             int perMatrix = e.getValue().sums.length / nmat;
             // like ggml, a single matrix is written as a 1-D tensor (trailing dimensions of 1 are dropped)
-            tensors.add(new TensorInfo(e.getKey() + IN_SUM2,
-                    nmat == 1 ? new long[]{perMatrix} : new long[]{perMatrix, nmat}, GgmlType.F32, 0));
+            long[] valueShape = nmat == 1 ? new long[]{perMatrix} : new long[]{perMatrix, nmat};
+            tensors.add(new TensorInfo(e.getKey() + IN_SUM2, valueShape, GgmlType.F32, 0));
             tensors.add(new TensorInfo(e.getKey() + COUNTS,
                     nmat == 1 ? new long[]{1} : new long[]{1, nmat}, GgmlType.F32, 0));
+            if (e.getValue().inputSums != null) {
+                tensors.add(new TensorInfo(e.getKey() + IN_SUM, valueShape, GgmlType.F32, 0));
+            }
         }
         try (GgufWriter w = GgufWriter.create(path, meta, tensors)) {
             for (Entry e : raw.values()) {
@@ -357,6 +393,9 @@ public final class Imatrix {
                     counts[i] = e.counts[i];
                 }
                 w.append(littleEndian(counts));
+                if (e.inputSums != null) {
+                    w.append(littleEndian(e.inputSums));
+                }
             }
             w.commit();
         }
@@ -386,7 +425,8 @@ public final class Imatrix {
     /**
      * Writes the legacy {@code .dat} format as llama-imatrix {@code --output-format dat} does: entries without
      * any activations are skipped, matrices without activations are stored as ones, and each value is
-     * {@code sum / count * ncall} with {@code ncall} the chunks covering the largest count.
+     * {@code sum / count * ncall} with {@code ncall} the chunks covering the largest count. The format has no
+     * place for input sums; they are left out.
      */
     public void writeDat(Path path) throws IOException {
         List<byte[]> parts = new ArrayList<>();
