@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
+                DemoCommand.class,
+                InspectCommand.class,
+                QuantizeCommand.class,
+                SynthCommand.class,
+                TokenizeCommand.class,
         })
 public final class Main implements Runnable {
 

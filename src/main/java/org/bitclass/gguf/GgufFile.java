@@ -30,6 +30,7 @@ public final class GgufFile implements AutoCloseable {
     private final List<TensorInfo> tensors;
     private final Map<String, TensorInfo> byName = new LinkedHashMap<>();
     private final int alignment;
+    private final long headerEnd;
     private final long dataOffset;
 
     private GgufFile(Path path, Arena arena, MemorySegment mapped, GgufHeaderParser.Header header) {
@@ -40,6 +41,7 @@ public final class GgufFile implements AutoCloseable {
         this.metadata = header.metadata();
         this.tensors = header.tensors();
         this.alignment = header.alignment();
+        this.headerEnd = header.headerEnd();
         this.dataOffset = header.dataOffset();
         tensors.forEach(t -> byName.put(t.name(), t));
     }
@@ -97,6 +99,14 @@ public final class GgufFile implements AutoCloseable {
     /** Absolute file offset where tensor data begins. */
     public long dataOffset() {
         return dataOffset;
+    }
+
+    /**
+     * Whether the header is followed by padding to the alignment. llama.cpp always pads; some tensor-less
+     * (vocab-only) files in the wild end right after the metadata.
+     */
+    public boolean headerPadded() {
+        return !tensors.isEmpty() || fileSize() > headerEnd;
     }
 
     public long fileSize() {

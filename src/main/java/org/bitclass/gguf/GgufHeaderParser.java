@@ -29,7 +29,8 @@ final class GgufHeaderParser {
     static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** What the header says; {@code dataOffset} is the absolute file offset of the data section. */
-    record Header(int version, GgufMetadata metadata, List<TensorInfo> tensors, int alignment, long dataOffset) {
+    record Header(int version, GgufMetadata metadata, List<TensorInfo> tensors, int alignment, long headerEnd,
+                  long dataOffset) {
     }
 
     private final Path file;
@@ -88,7 +89,7 @@ final class GgufHeaderParser {
         }
         long dataOffset = nTensors > 0 ? padTo(pos, alignment) : pos;
         checkDataLayout(tensors, alignment, dataOffset);
-        return new Header(version, metadata, List.copyOf(tensors), alignment, dataOffset);
+        return new Header(version, metadata, List.copyOf(tensors), alignment, pos, dataOffset);
     }
 
     private int alignment(GgufMetadata metadata) throws GgufFormatException {
@@ -134,6 +135,9 @@ final class GgufHeaderParser {
         if (rowLength % type.blockSize != 0) {
             throw error("tensor '" + name + "' of type " + type + " has " + rowLength
                     + " elements per row, not a multiple of the block size " + type.blockSize);
+        }
+        if (elements / type.blockSize > Long.MAX_VALUE / type.typeSize) {
+            throw error("tensor '" + name + "' is too large (" + elements + " elements of " + type + ")");
         }
         long offset = u64("data offset of tensor '" + name + "'");
         return new TensorInfo(name, shape, type, offset);

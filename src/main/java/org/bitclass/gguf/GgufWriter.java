@@ -43,11 +43,17 @@ public final class GgufWriter implements AutoCloseable {
 
     /** Starts a GGUF v3 file; tensor offsets in {@code tensors} are ignored and laid out anew. */
     public static GgufWriter create(Path target, GgufMetadata metadata, List<TensorInfo> tensors) throws IOException {
-        return create(target, metadata, tensors, 3);
+        return create(target, metadata, tensors, 3, true);
     }
 
-    public static GgufWriter create(Path target, GgufMetadata metadata, List<TensorInfo> tensors, int version)
+    /** Starts a file with the same GGUF version and header padding as {@code source}. */
+    public static GgufWriter createLike(GgufFile source, Path target, GgufMetadata metadata, List<TensorInfo> tensors)
             throws IOException {
+        return create(target, metadata, tensors, source.version(), source.headerPadded());
+    }
+
+    private static GgufWriter create(Path target, GgufMetadata metadata, List<TensorInfo> tensors, int version,
+                                     boolean padHeader) throws IOException {
         int alignment = metadata.find("general.alignment").map(v -> (int) v.asLong()).orElse(GgufFile.DEFAULT_ALIGNMENT);
         List<TensorInfo> laidOut = layOut(tensors, alignment);
         Path temp = TempFiles.beside(target);
@@ -55,7 +61,7 @@ public final class GgufWriter implements AutoCloseable {
                 StandardOpenOption.WRITE);
         GgufWriter w = new GgufWriter(target, temp, channel, laidOut, alignment);
         try {
-            w.writeHeader(metadata, version);
+            w.writeHeader(metadata, version, padHeader);
             w.skipEmptyTensors();
             return w;
         } catch (IOException | RuntimeException e) {
@@ -139,7 +145,7 @@ public final class GgufWriter implements AutoCloseable {
         }
     }
 
-    private void writeHeader(GgufMetadata metadata, int version) throws IOException {
+    private void writeHeader(GgufMetadata metadata, int version, boolean padHeader) throws IOException {
         HeaderBuffer h = new HeaderBuffer();
         h.putInt(GgufHeaderParser.MAGIC);
         h.putInt(version);
@@ -160,7 +166,9 @@ public final class GgufWriter implements AutoCloseable {
             h.putLong(t.offset());
         }
         writeFully(h.finish());
-        pad();
+        if (padHeader || !tensors.isEmpty()) {
+            pad();
+        }
     }
 
     private void pad() throws IOException {

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,9 +52,6 @@ final class BpeEncoder implements TextEncoder {
         }
     }
 
-    private record Candidate(int rank, int left, int right, int rightLength) {
-    }
-
     /** Merges one byte-encoded word; symbols are a linked list of spans of the word. */
     int[] encodeWord(String word) {
         IntList out = new IntList();
@@ -77,28 +73,30 @@ final class BpeEncoder implements TextEncoder {
             prev[i] = i - 1;
             next[i] = i + 1 < n ? i + 1 : -1;
         }
-        PriorityQueue<Candidate> queue = new PriorityQueue<>((a, b) ->
-                a.rank != b.rank ? Integer.compare(a.rank, b.rank) : Integer.compare(a.left, b.left));
+        MergeQueue queue = new MergeQueue();  // payload: the length of the merged text
         for (int i = 1; i < n; i++) {
             offer(queue, word, start, length, i - 1, i);
         }
         while (!queue.isEmpty()) {
-            Candidate c = queue.poll();
-            // stale if either side was merged away or the right side grew since the candidate was made
-            if (length[c.left] == 0 || length[c.right] == 0 || length[c.right] != c.rightLength) {
+            int left = MergeQueue.left(queue.peekKey());
+            int mergedLength = queue.peekPayload();
+            queue.pop();
+            int right = next[left];
+            // symbols only grow, so the pair is unchanged exactly when its length is
+            if (length[left] == 0 || right < 0 || length[left] + length[right] != mergedLength) {
                 continue;
             }
-            length[c.left] += length[c.right];
-            length[c.right] = 0;
-            next[c.left] = next[c.right];
-            if (next[c.right] >= 0) {
-                prev[next[c.right]] = c.left;
+            length[left] += length[right];
+            length[right] = 0;
+            next[left] = next[right];
+            if (next[right] >= 0) {
+                prev[next[right]] = left;
             }
-            if (prev[c.left] >= 0) {
-                offer(queue, word, start, length, prev[c.left], c.left);
+            if (prev[left] >= 0) {
+                offer(queue, word, start, length, prev[left], left);
             }
-            if (next[c.left] >= 0) {
-                offer(queue, word, start, length, c.left, next[c.left]);
+            if (next[left] >= 0) {
+                offer(queue, word, start, length, left, next[left]);
             }
         }
         for (int i = 0; i >= 0; i = next[i]) {
@@ -113,12 +111,12 @@ final class BpeEncoder implements TextEncoder {
         return out.toArray();
     }
 
-    private void offer(PriorityQueue<Candidate> queue, String word, int[] start, int[] length, int left, int right) {
+    private void offer(MergeQueue queue, String word, int[] start, int[] length, int left, int right) {
         String key = word.substring(start[left], start[left] + length[left]) + " "
                 + word.substring(start[right], start[right] + length[right]);
         Integer rank = ranks.get(key);
         if (rank != null) {
-            queue.add(new Candidate(rank, left, right, length[right]));
+            queue.add(MergeQueue.key(rank, left), length[left] + length[right]);
         }
     }
 

@@ -34,22 +34,15 @@ final class RegexSplit implements SplitRule {
             "N", NUMBER, "L", LETTER, "P", PUNCTUATION, "M", MARK, "S", SYMBOL,
             "Lu", LETTER, "Ll", LETTER, "Lt", LETTER, "Lm", LETTER, "Lo", LETTER);
 
-    private final String source;
     private final Pattern pattern;
     private final boolean collapsed;
 
     RegexSplit(String llamaRegex) {
-        this.source = llamaRegex;
         this.collapsed = usesCategories(llamaRegex);
         if (collapsed && !llamaRegex.chars().allMatch(c -> c < 128)) {
             throw new IllegalArgumentException("regex mixes Unicode categories and non-ASCII characters: " + llamaRegex);
         }
         this.pattern = Pattern.compile(toJavaRegex(llamaRegex));
-    }
-
-    @Override
-    public String toString() {
-        return source;
     }
 
     @Override

@@ -22,10 +22,6 @@ final class SplitCursor {
         this.previousCut = from;
     }
 
-    int end() {
-        return to;
-    }
-
     int cp(int pos) {
         return pos >= from && pos < to ? cps[pos] : NONE;
     }

@@ -1,7 +1,8 @@
 package org.bitclass.tokenizer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.PriorityQueue;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * SentencePiece BPE as llama.cpp runs it ({@code llm_tokenizer_spm_session}): spaces become U+2581, a space is
@@ -19,66 +20,94 @@ final class SpmEncoder implements TextEncoder {
         this.vocab = vocab;
     }
 
-    private record Candidate(float score, int left, int right, int length) {
-    }
-
     @Override
     public void encode(String text, boolean afterSpecial, IntList out) {
         String prefixed = vocab.addSpacePrefix && afterSpecial ? " " + text : text;
-        String s = prefixed.replace(' ', SPACE_MARK);
-        int[] charCounts = s.codePoints().map(Character::charCount).toArray();
-        int n = charCounts.length;
-        int[] start = new int[n];
-        int[] length = new int[n];
-        int[] prev = new int[n];
-        int[] next = new int[n];
-        for (int i = 0, pos = 0; i < n; pos += charCounts[i], i++) {
-            start[i] = pos;
-            length[i] = charCounts[i];
-            prev[i] = i - 1;
-            next[i] = i + 1 < n ? i + 1 : -1;
-        }
-        PriorityQueue<Candidate> queue = new PriorityQueue<>((a, b) ->
-                a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
-        for (int i = 1; i < n; i++) {
-            offer(queue, s, start, length, i - 1, i);
-        }
-        while (!queue.isEmpty()) {
-            Candidate c = queue.poll();
-            if (length[c.left] == 0 || length[c.right] == 0 || length[c.left] + length[c.right] != c.length) {
-                continue;
-            }
-            length[c.left] += length[c.right];
-            length[c.right] = 0;
-            next[c.left] = next[c.right];
-            if (next[c.right] >= 0) {
-                prev[next[c.right]] = c.left;
-            }
-            if (prev[c.left] >= 0) {
-                offer(queue, s, start, length, prev[c.left], c.left);
-            }
-            if (next[c.left] >= 0) {
-                offer(queue, s, start, length, c.left, next[c.left]);
+        new Session(prefixed.replace(' ', SPACE_MARK)).run(out);
+    }
+
+    /** One text's symbols: spans of the text as a linked list, each with its token id (NONE for a lone char). */
+    private final class Session {
+        private final String s;
+        private final int[] start;
+        private final int[] length;
+        private final int[] prev;
+        private final int[] next;
+        private final int[] token;
+        private final Map<Long, Integer> pairTokens = new HashMap<>();
+        /** Candidate merges of a symbol with its right neighbour; the payload is the merged token. */
+        private final MergeQueue queue = new MergeQueue();
+
+        Session(String s) {
+            this.s = s;
+            int[] charCounts = s.codePoints().map(Character::charCount).toArray();
+            int n = charCounts.length;
+            start = new int[n];
+            length = new int[n];
+            prev = new int[n];
+            next = new int[n];
+            token = new int[n];
+            for (int i = 0, pos = 0; i < n; pos += charCounts[i], i++) {
+                start[i] = pos;
+                length[i] = charCounts[i];
+                prev[i] = i - 1;
+                next[i] = i + 1 < n ? i + 1 : -1;
+                token[i] = vocab.id(s.substring(pos, pos + charCounts[i]));
             }
         }
-        for (int i = n == 0 ? -1 : 0; i >= 0; i = next[i]) {
-            String piece = s.substring(start[i], start[i] + length[i]);
-            int id = vocab.id(piece);
-            if (id != Vocabulary.NONE) {
-                out.add(id);
-            } else {
-                for (byte b : piece.getBytes(StandardCharsets.UTF_8)) {
-                    out.add(byteToken(b & 0xFF));
+
+        void run(IntList out) {
+            int n = start.length;
+            for (int i = 1; i < n; i++) {
+                offer(i - 1, i);
+            }
+            while (!queue.isEmpty()) {
+                int left = MergeQueue.left(queue.peekKey());
+                int merged = queue.peekPayload();
+                queue.pop();
+                int right = next[left];
+                // symbols only grow, so the pair is unchanged exactly when its length still is the merged token's
+                if (length[left] == 0 || right < 0 || length[left] + length[right] != vocab.texts[merged].length()) {
+                    continue;
+                }
+                length[left] += length[right];
+                length[right] = 0;
+                token[left] = merged;
+                next[left] = next[right];
+                if (next[right] >= 0) {
+                    prev[next[right]] = left;
+                }
+                if (prev[left] >= 0) {
+                    offer(prev[left], left);
+                }
+                if (next[left] >= 0) {
+                    offer(left, next[left]);
+                }
+            }
+            // a merged symbol is always a token; a lone char that is not one goes out as byte tokens
+            for (int i = n == 0 ? -1 : 0; i >= 0; i = next[i]) {
+                if (token[i] != Vocabulary.NONE) {
+                    out.add(token[i]);
+                } else {
+                    for (byte b : s.substring(start[i], start[i] + length[i]).getBytes(StandardCharsets.UTF_8)) {
+                        out.add(byteToken(b & 0xFF));
+                    }
                 }
             }
         }
-    }
 
-    private void offer(PriorityQueue<Candidate> queue, String s, int[] start, int[] length, int left, int right) {
-        int len = length[left] + length[right];
-        int id = vocab.id(s.substring(start[left], start[left] + len));
-        if (id != Vocabulary.NONE) {
-            queue.add(new Candidate(vocab.scores[id], left, right, len));
+        private void offer(int left, int right) {
+            int len = length[left] + length[right];
+            int merged;
+            if (token[left] != Vocabulary.NONE && token[right] != Vocabulary.NONE) {
+                long key = ((long) token[left] << 32) | token[right];
+                merged = pairTokens.computeIfAbsent(key, k -> vocab.id(s.substring(start[left], start[left] + len)));
+            } else {
+                merged = vocab.id(s.substring(start[left], start[left] + len));
+            }
+            if (merged != Vocabulary.NONE) {
+                queue.add(MergeQueue.key(MergeQueue.descendingScore(vocab.scores[merged]), left), merged);
+            }
         }
     }
 

@@ -22,7 +22,7 @@ public final class TokenStreamDecoder {
 
     /** Adds a token and returns the text that became complete (possibly empty). */
     public String push(int id) {
-        byte[] piece = tokenizer.pieceBytes(id, renderSpecial);
+        byte[] piece = tokenizer.piece(id, renderSpecial);
         ByteArrayOutputStream joined = new ByteArrayOutputStream(pending.length + piece.length);
         joined.writeBytes(pending);
         joined.writeBytes(piece);

@@ -23,6 +23,8 @@ public final class Tokenizer {
     private final Vocabulary vocab;
     private final TextEncoder encoder;
     private final SpecialTokenSplitter specials;
+    /** Every token's piece with special tokens rendered, made on first use (a race only repeats the work). */
+    private volatile byte[][] renderedPieces;
 
     private Tokenizer(Vocabulary vocab) {
         this.vocab = vocab;
@@ -93,7 +95,7 @@ public final class Tokenizer {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         boolean dropLeadingSpace = vocab.addSpacePrefix;
         for (int id : ids) {
-            byte[] piece = pieceBytes(id, renderSpecial);
+            byte[] piece = piece(id, renderSpecial);
             int skip = dropLeadingSpace && piece.length > 0 && piece[0] == ' ' ? 1 : 0;
             out.write(piece, skip, piece.length - skip);
             dropLeadingSpace = false;
@@ -111,11 +113,29 @@ public final class Tokenizer {
      * @param renderSpecial give control and unknown tokens their text (otherwise they have none)
      */
     public byte[] pieceBytes(int id, boolean renderSpecial) {
+        return piece(id, renderSpecial).clone();
+    }
+
+    /** The shared (not to be modified) piece of a token. */
+    byte[] piece(int id, boolean renderSpecial) {
         checkId(id);
-        int attr = vocab.attrs[id];
-        if (!renderSpecial && (attr & (TokenAttr.UNKNOWN | TokenAttr.CONTROL)) != 0) {
+        if (!renderSpecial && vocab.has(id, TokenAttr.UNKNOWN | TokenAttr.CONTROL)) {
             return EMPTY;
         }
+        byte[][] all = renderedPieces;
+        if (all == null) {
+            all = new byte[vocab.size()][];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = renderPiece(i);
+            }
+            renderedPieces = all;
+        }
+        return all[id];
+    }
+
+    /** A token's piece with special tokens rendered (llama.cpp builds the same cache at load). */
+    private byte[] renderPiece(int id) {
+        int attr = vocab.attrs[id];
         String text = vocab.texts[id];
         if ((attr & (TokenAttr.UNKNOWN | TokenAttr.CONTROL | TokenAttr.USER_DEFINED)) != 0) {
             return text.getBytes(StandardCharsets.UTF_8);
@@ -151,7 +171,7 @@ public final class Tokenizer {
 
     /** A token's piece with control tokens rendered (llama.cpp's {@code common_token_to_piece}), as text. */
     public String tokenPiece(int id) {
-        return new String(pieceBytes(id, true), StandardCharsets.UTF_8);
+        return new String(piece(id, true), StandardCharsets.UTF_8);
     }
 
     /** A decoder for generated tokens that hands out text only once its UTF-8 characters are complete. */
@@ -177,7 +197,10 @@ public final class Tokenizer {
         return vocab.eos;
     }
 
-    /** The end-of-turn token, or NO_TOKEN. */
+    /**
+     * The end-of-turn token: tokenizer.ggml.eot_token_id, else the lowest-id token with a well-known end-of-turn text
+     * (llama.cpp takes the first in hash order, which may be another of them; all of them are EOG), or NO_TOKEN.
+     */
     public int eot() {
         return vocab.eot;
     }

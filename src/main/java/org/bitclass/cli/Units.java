@@ -1,0 +1,38 @@
+package org.bitclass.cli;
+
+import java.util.Locale;
+
+/** Human-readable sizes and counts for command output. */
+final class Units {
+
+    private Units() {
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.2f %s", v, units[u]);
+    }
+
+    static String count(long n) {
+        if (n < 1000) {
+            return Long.toString(n);
+        }
+        String[] units = {"K", "M", "B", "T"};
+        double v = n;
+        int u = -1;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.2f %s", v, units[u]);
+    }
+}
