@@ -104,14 +104,14 @@ public final class Qwen35Transformer implements LanguageModel {
 
     private DeltaNetMixer loadDeltaNet(ModelTensors t, String p) {
         Qwen35Config c = config;
+        Linear qkv = t.linear(p + "attn_qkv", c.nEmbd(), c.convDim());
+        Linear z = t.linear(p + "attn_gate", c.nEmbd(), c.valueDim());
         GatedDeltaNet net = new GatedDeltaNet(c,
                 t.floats(p + "ssm_conv1d.weight", c.convKernel(), c.convDim()),
                 t.vector(p + "ssm_dt.bias", c.valueHeads()),
                 t.vector(p + "ssm_a", c.valueHeads()),
                 t.vector(p + "ssm_norm.weight", c.stateSize()));
-        return new DeltaNetMixer(
-                t.linear(p + "attn_qkv", c.nEmbd(), c.convDim()),
-                t.linear(p + "attn_gate", c.nEmbd(), c.valueDim()),
+        return new DeltaNetMixer(qkv, z,
                 t.linear(p + "ssm_alpha", c.nEmbd(), c.valueHeads()),
                 t.linear(p + "ssm_beta", c.nEmbd(), c.valueHeads()),
                 net,
