@@ -14,8 +14,6 @@ import org.bitclass.gguf.GgufMetadata;
 public record RopeScaling(float freqScale, float extFactor, float attnFactor, float betaFast, float betaSlow,
                    int originalContext) {
 
-    public static final RopeScaling NONE = new RopeScaling(1, 0, 1, 32, 1, 0);
-
     public static RopeScaling read(GgufMetadata md, String prefix, int contextLength) {
         String type = md.getString(prefix + "rope.scaling.type", "linear");
         float factor = md.getFloat(prefix + "rope.scaling.factor", md.getFloat(prefix + "rope.scale_linear", 0));

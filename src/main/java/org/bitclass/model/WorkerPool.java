@@ -16,7 +16,9 @@ public final class WorkerPool implements AutoCloseable {
         void run(int from, int to);
     }
 
-    private static final int SPIN_LIMIT = 20_000;
+    /** Busy-wait rounds before yielding, and yielding rounds before parking: short on a shared, busy machine. */
+    private static final int SPINS = 2_000;
+    private static final int YIELDS = 50;
 
     private final Worker[] workers;
     private final AtomicInteger pending = new AtomicInteger();
@@ -95,11 +97,20 @@ public final class WorkerPool implements AutoCloseable {
 
     private void awaitWorkers() {
         for (int spins = 0; pending.get() != 0; spins++) {
-            if (spins < SPIN_LIMIT) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(this, 50_000);
-            }
+            backOff(spins, 50_000);
+        }
+    }
+
+    /** Spins, then yields the processor, then parks (for {@code parkNanos}, or until unparked if 0). */
+    private void backOff(int round, long parkNanos) {
+        if (round < SPINS) {
+            Thread.onSpinWait();
+        } else if (round < SPINS + YIELDS) {
+            Thread.yield();
+        } else if (parkNanos > 0) {
+            LockSupport.parkNanos(this, parkNanos);
+        } else {
+            LockSupport.park(this);
         }
     }
 
@@ -151,11 +162,7 @@ public final class WorkerPool implements AutoCloseable {
                 if (j != null && j.generation != seen) {
                     return j;
                 }
-                if (spins < SPIN_LIMIT) {
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.park(this);
-                }
+                backOff(spins, 0);
             }
         }
     }
