@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
                 DemoCommand.class,
+                GenerateCommand.class,
                 InspectCommand.class,
                 QuantizeCommand.class,
                 SynthCommand.class,

@@ -82,8 +82,9 @@ final class AffineCodec extends BlockCodec {
         float d = (max - min) / maxLevel;
         float id = d != 0 ? 1.0f / d : 0.0f;
         for (int j = 0; j < LevelPacking.BLOCK; j++) {
-            // truncation as C converts to an integer; the clamp only binds for 4 bits (Q5_1 cannot exceed 31)
-            levels[j] = Math.min(maxLevel, (int) ((x[from + j] - min) * id + 0.5f));
+            float v = (x[from + j] - min) * id + 0.5f;
+            // ggml clamps Q4_1 levels as int8 but converts Q5_1 levels straight to uint8
+            levels[j] = bits == 4 ? Math.min(maxLevel, CRounding.toInt8(v)) : CRounding.toUint8(v);
         }
         return new ScaleSearch.Affine(d, min);
     }

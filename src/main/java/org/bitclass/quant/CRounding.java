@@ -37,4 +37,23 @@ final class CRounding {
         }
         return truncated;
     }
+
+    /**
+     * C's float-to-int conversion as x86-64 executes it ({@code cvttss2si}): truncation toward zero, and the
+     * "integer indefinite" {@code 0x80000000} for NaN and out-of-range values (where Java would saturate).
+     * Such values reach the quantizers only for blocks whose scale underflows.
+     */
+    static int toInt32(float f) {
+        return f >= -0x1p31f && f < 0x1p31f ? (int) f : Integer.MIN_VALUE;
+    }
+
+    /** C's {@code (int8_t) f} on x86-64: the low byte of {@link #toInt32}, sign-extended. */
+    static int toInt8(float f) {
+        return (byte) toInt32(f);
+    }
+
+    /** C's {@code (uint8_t) f} on x86-64: the low byte of {@link #toInt32}. */
+    static int toUint8(float f) {
+        return toInt32(f) & 0xFF;
+    }
 }

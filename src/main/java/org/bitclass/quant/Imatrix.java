@@ -1,24 +1,12 @@
 package org.bitclass.quant;
 
-import org.bitclass.gguf.GgmlType;
-import org.bitclass.gguf.GgufArray;
-import org.bitclass.gguf.GgufFile;
-import org.bitclass.gguf.GgufMetadata;
-import org.bitclass.gguf.GgufValue;
-import org.bitclass.gguf.GgufWriter;
-import org.bitclass.gguf.TempFiles;
 import org.bitclass.gguf.TensorInfo;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -34,19 +22,12 @@ import java.util.TreeMap;
  * squared activations of each input column ({@code sums}, {@code ne0} values per matrix, experts one after
  * another) and how many activations went into each matrix ({@code counts}).
  * <p>
- * Two file formats hold it. The GGUF format ({@code <name>.in_sum2} / {@code <name>.counts} tensors and
- * {@code imatrix.*} keys) keeps the raw sums and counts. The legacy {@code .dat} format stores per value
- * {@code sum / count * ncall} and one {@code ncall} (chunks) per tensor; such an imatrix is kept as read
- * ({@link #isLegacy()}), with {@code counts = {ncall}}, so that the importance llama-quantize derives from it
- * is reproduced bit for bit.
+ * Two file formats hold it. The GGUF format keeps the raw sums and counts. The legacy {@code .dat} format
+ * stores per value {@code sum / count * ncall} and one {@code ncall} (chunks) per tensor; such an imatrix is
+ * kept as read ({@link #isLegacy()}), with {@code counts = {ncall}}, so that the importance llama-quantize
+ * derives from it is reproduced bit for bit.
  */
 public final class Imatrix {
-
-    static final String IN_SUM2 = ".in_sum2";
-    static final String COUNTS = ".counts";
-    static final String KEY_DATASETS = "imatrix.datasets";
-    static final String KEY_CHUNK_COUNT = "imatrix.chunk_count";
-    static final String KEY_CHUNK_SIZE = "imatrix.chunk_size";
 
     /** Tensor names in the byte order of their UTF-8 form, as llama.cpp sorts std::string keys. */
     private static final Comparator<String> BYTE_ORDER = (a, b) ->
@@ -102,158 +83,29 @@ public final class Imatrix {
                         + " sums, not a whole number per each of its " + v.counts.length + " counts");
             }
         }
-        return new Imatrix(sorted(entries), datasets, chunkCount, chunkSize, false);
+        SortedMap<String, Entry> sorted = sortedByName();
+        sorted.putAll(entries);
+        return new Imatrix(sorted, datasets, chunkCount, chunkSize, false);
     }
 
-    private static SortedMap<String, Entry> sorted(Map<String, Entry> entries) {
-        SortedMap<String, Entry> map = new TreeMap<>(BYTE_ORDER);
-        map.putAll(entries);
-        return map;
+    /** Legacy statistics: values already scaled to {@code ncall}, which each entry's single count holds. */
+    static Imatrix legacy(SortedMap<String, Entry> entries, List<String> datasets, int chunkCount) {
+        return new Imatrix(entries, datasets, chunkCount, 0, true);
+    }
+
+    /** An empty map ordered as llama.cpp orders imatrix entries. */
+    static <V> SortedMap<String, V> sortedByName() {
+        return new TreeMap<>(BYTE_ORDER);
     }
 
     /** Reads either format, recognising GGUF by its magic as llama.cpp does. */
     public static Imatrix read(Path path) throws IOException {
-        byte[] magic = new byte[4];
-        int n;
+        byte[] magic;
         try (InputStream in = Files.newInputStream(path)) {
-            n = in.readNBytes(magic, 0, 4);
+            magic = in.readNBytes(4);
         }
-        if (n == 4 && Arrays.equals(magic, "GGUF".getBytes(StandardCharsets.US_ASCII))) {
-            return readGguf(path);
-        }
-        return readDat(path);
-    }
-
-    /** Reads llama.cpp's GGUF imatrix format. */
-    public static Imatrix readGguf(Path path) throws IOException {
-        try (GgufFile file = GgufFile.open(path)) {
-            GgufMetadata meta = file.metadata();
-            List<String> datasets = meta.contains(KEY_DATASETS)
-                    && meta.getArray(KEY_DATASETS).elements() instanceof String[] names
-                    ? List.of(names) : List.of();
-            int chunkCount = meta.getInt(KEY_CHUNK_COUNT, 0);
-            int chunkSize = meta.getInt(KEY_CHUNK_SIZE, 0);
-            if (!meta.contains(KEY_DATASETS) || !meta.contains(KEY_CHUNK_COUNT) || !meta.contains(KEY_CHUNK_SIZE)) {
-                throw new ImatrixFormatException(path, "missing imatrix metadata (" + KEY_DATASETS + ", "
-                        + KEY_CHUNK_COUNT + ", " + KEY_CHUNK_SIZE + ")");
-            }
-            SortedMap<String, TensorInfo[]> pairs = new TreeMap<>(BYTE_ORDER);
-            for (TensorInfo t : file.tensors()) {
-                if (t.name().endsWith(IN_SUM2)) {
-                    pairs.computeIfAbsent(stripSuffix(t.name(), IN_SUM2), k -> new TensorInfo[2])[0] = t;
-                } else if (t.name().endsWith(COUNTS)) {
-                    pairs.computeIfAbsent(stripSuffix(t.name(), COUNTS), k -> new TensorInfo[2])[1] = t;
-                }
-            }
-            if (pairs.isEmpty()) {
-                throw new ImatrixFormatException(path, "no imatrix data in file");
-            }
-            SortedMap<String, Entry> entries = new TreeMap<>(BYTE_ORDER);
-            for (var pair : pairs.entrySet()) {
-                TensorInfo sums = pair.getValue()[0];
-                TensorInfo counts = pair.getValue()[1];
-                if (sums == null || counts == null) {
-                    throw new ImatrixFormatException(path, "mismatched sums and counts for " + pair.getKey());
-                }
-                float[] s = readF32(file, sums, path);
-                float[] c = readF32(file, counts, path);
-                if (c.length == 0 || s.length % c.length != 0) {
-                    throw new ImatrixFormatException(path, "entry " + pair.getKey() + " has " + s.length
-                            + " sums for " + c.length + " counts");
-                }
-                long[] rounded = new long[c.length];
-                for (int i = 0; i < c.length; i++) {
-                    rounded[i] = roundHalfAway(c[i]);
-                }
-                entries.put(pair.getKey(), new Entry(s, rounded));
-            }
-            return new Imatrix(entries, datasets, chunkCount, chunkSize, false);
-        }
-    }
-
-    private static String stripSuffix(String name, String suffix) {
-        return name.substring(0, name.length() - suffix.length());
-    }
-
-    private static float[] readF32(GgufFile file, TensorInfo t, Path path) throws ImatrixFormatException {
-        if (t.type() != GgmlType.F32) {
-            throw new ImatrixFormatException(path, "tensor " + t.name() + " is " + t.type() + ", expected F32");
-        }
-        MemorySegment data = file.data(t);
-        return data.toArray(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
-    }
-
-    /** C's lround for the float counts. */
-    private static long roundHalfAway(float v) {
-        return (long) Math.copySign(Math.floor(Math.abs((double) v) + 0.5), v);
-    }
-
-    /** Reads the legacy {@code .dat} format; its optional tail holds the chunk count and one dataset name. */
-    public static Imatrix readDat(Path path) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(path)).order(ByteOrder.LITTLE_ENDIAN);
-        DatReader in = new DatReader(buf, path);
-        int nEntries = in.int32("entry count");
-        if (nEntries < 1) {
-            throw new ImatrixFormatException(path, "no data in file");
-        }
-        SortedMap<String, Entry> entries = new TreeMap<>(BYTE_ORDER);
-        for (int i = 0; i < nEntries; i++) {
-            String name = in.string("name of entry " + (i + 1));
-            int ncall = in.int32("call count of " + name);
-            int nval = in.int32("value count of " + name);
-            if (nval < 1) {
-                throw new ImatrixFormatException(path, "entry " + name + " has " + nval + " values");
-            }
-            float[] values = in.floats(nval, "values of " + name);
-            entries.put(name, new Entry(values, new long[]{ncall}));
-        }
-        int chunkCount = 0;
-        List<String> datasets = new ArrayList<>();
-        if (buf.remaining() >= Integer.BYTES) {
-            chunkCount = buf.getInt();
-            if (buf.remaining() >= Integer.BYTES) {
-                int len = buf.getInt();
-                if (len > 0 && buf.remaining() >= len) {
-                    byte[] name = new byte[len];
-                    buf.get(name);
-                    datasets.add(new String(name, StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return new Imatrix(entries, datasets, chunkCount, 0, true);
-    }
-
-    /** Sequential little-endian reads with messages that say what was being read. */
-    private record DatReader(ByteBuffer buf, Path path) {
-        int int32(String what) throws ImatrixFormatException {
-            need(Integer.BYTES, what);
-            return buf.getInt();
-        }
-
-        String string(String what) throws ImatrixFormatException {
-            int len = int32(what);
-            if (len < 0) {
-                throw new ImatrixFormatException(path, "negative length of " + what);
-            }
-            need(len, what);
-            byte[] b = new byte[len];
-            buf.get(b);
-            return new String(b, StandardCharsets.UTF_8);
-        }
-
-        float[] floats(int n, String what) throws ImatrixFormatException {
-            need((long) n * Float.BYTES, what);
-            float[] out = new float[n];
-            buf.asFloatBuffer().get(out);
-            buf.position(buf.position() + n * Float.BYTES);
-            return out;
-        }
-
-        private void need(long n, String what) throws ImatrixFormatException {
-            if (buf.remaining() < n) {
-                throw new ImatrixFormatException(path, "file ends while reading " + what);
-            }
-        }
+        return Arrays.equals(magic, "GGUF".getBytes(StandardCharsets.US_ASCII))
+                ? ImatrixGgufFormat.read(path) : ImatrixDatFormat.read(path);
     }
 
     /** Tensor names, sorted. */
@@ -288,7 +140,7 @@ public final class Imatrix {
         return legacy;
     }
 
-    /** The same statistics with a known chunk size (needed to convert legacy data to GGUF form and back). */
+    /** The same statistics with a known chunk size (needed to convert legacy data to GGUF form). */
     public Imatrix withChunkSize(int newChunkSize) {
         return new Imatrix(new TreeMap<>(entries), datasets, chunkCount, newChunkSize, legacy);
     }
@@ -301,6 +153,27 @@ public final class Imatrix {
     public Optional<float[]> importance(String tensorName) {
         Entry e = entries.get(tensorName);
         return e == null ? Optional.empty() : Optional.of(legacy ? legacyImportance(e) : meanImportance(e));
+    }
+
+    /**
+     * The importance llama-quantize applies to {@code tensor}: empty when the imatrix has no entry for it;
+     * the entry when it holds {@code ne0 * ne2} values; for a token embedding of another size also empty
+     * (llama-quantize just notes it), for any other tensor of another size an error, as llama-quantize aborts.
+     */
+    public Optional<float[]> importanceFor(TensorInfo tensor) {
+        Optional<float[]> found = importance(tensor.name());
+        if (found.isEmpty()) {
+            return found;
+        }
+        long expected = tensor.rowLength() * tensor.dim(2);
+        if (found.get().length == expected) {
+            return found;
+        }
+        if (tensor.name().equals("token_embd.weight") || tensor.name().equals("per_layer_token_embd.weight")) {
+            return Optional.empty();
+        }
+        throw new IllegalArgumentException("imatrix size " + found.get().length
+                + " is different from tensor size " + expected + " for " + tensor.name());
     }
 
     private static float[] meanImportance(Entry e) {
@@ -333,41 +206,15 @@ public final class Imatrix {
      * loads a {@code .dat} file (sums and counts times the chunk size), which needs a known chunk size.
      */
     public void writeGguf(Path path) throws IOException {
-        SortedMap<String, Entry> raw = legacy ? rawFromLegacy() : entries;
-        GgufMetadata meta = new GgufMetadata()
-                .putString("general.type", "imatrix")
-                .put(KEY_DATASETS, GgufValue.ofArray(GgufArray.ofStrings(datasets.toArray(String[]::new))))
-                .putUInt32(KEY_CHUNK_COUNT, chunkCount)
-                .putUInt32(KEY_CHUNK_SIZE, chunkSize);
-        List<TensorInfo> tensors = new ArrayList<>();
-        for (var e : raw.entrySet()) {
-            int nmat = e.getValue().counts.length;
-            int perMatrix = e.getValue().sums.length / nmat;
-            // like ggml, a single matrix is written as a 1-D tensor (trailing dimensions of 1 are dropped)
-            tensors.add(new TensorInfo(e.getKey() + IN_SUM2,
-                    nmat == 1 ? new long[]{perMatrix} : new long[]{perMatrix, nmat}, GgmlType.F32, 0));
-            tensors.add(new TensorInfo(e.getKey() + COUNTS,
-                    nmat == 1 ? new long[]{1} : new long[]{1, nmat}, GgmlType.F32, 0));
-        }
-        try (GgufWriter w = GgufWriter.create(path, meta, tensors)) {
-            for (Entry e : raw.values()) {
-                w.append(littleEndian(e.sums));
-                float[] counts = new float[e.counts.length];
-                for (int i = 0; i < counts.length; i++) {
-                    counts[i] = e.counts[i];
-                }
-                w.append(littleEndian(counts));
-            }
-            w.commit();
-        }
+        ImatrixGgufFormat.write(legacy ? rawFromLegacy() : entries, datasets, chunkCount, chunkSize, path);
     }
 
     private SortedMap<String, Entry> rawFromLegacy() {
         requireChunkSize("GGUF");
-        SortedMap<String, Entry> raw = new TreeMap<>(BYTE_ORDER);
+        SortedMap<String, Entry> raw = sortedByName();
         float scale = chunkSize;
         for (var e : entries.entrySet()) {
-            float[] sums = e.getValue().sums.clone();
+            float[] sums = e.getValue().sums();
             for (int i = 0; i < sums.length; i++) {
                 sums[i] *= scale;
             }
@@ -385,54 +232,24 @@ public final class Imatrix {
 
     /**
      * Writes the legacy {@code .dat} format as llama-imatrix {@code --output-format dat} does: entries without
-     * any activations are skipped, matrices without activations are stored as ones, and each value is
-     * {@code sum / count * ncall} with {@code ncall} the chunks covering the largest count.
+     * any activations are skipped, matrices without activations are stored as ones, each value is
+     * {@code sum / count * ncall} with {@code ncall} the chunks covering the largest count, and the tail names
+     * the last dataset.
      */
     public void writeDat(Path path) throws IOException {
-        List<byte[]> parts = new ArrayList<>();
-        int stored = 0;
+        List<ImatrixDatFormat.StoredEntry> stored = new ArrayList<>();
         for (var e : entries.entrySet()) {
             Entry v = e.getValue();
-            int ncall;
-            float[] values;
             if (legacy) {
-                ncall = (int) v.counts[0];
-                values = v.sums;
-            } else {
-                if (Arrays.stream(v.counts).allMatch(c -> c == 0)) {
-                    continue;
-                }
+                stored.add(new ImatrixDatFormat.StoredEntry(e.getKey(), (int) v.counts[0], v.sums));
+            } else if (Arrays.stream(v.counts).anyMatch(c -> c != 0)) {
                 requireChunkSize("legacy .dat");
                 long maxCount = Arrays.stream(v.counts).max().orElseThrow();
-                ncall = (int) ((maxCount + chunkSize - 1) / chunkSize);
-                values = scaledMeans(v, ncall);
+                int ncall = (int) ((maxCount + chunkSize - 1) / chunkSize);
+                stored.add(new ImatrixDatFormat.StoredEntry(e.getKey(), ncall, scaledMeans(v, ncall)));
             }
-            byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
-            ByteBuffer b = ByteBuffer.allocate(12 + name.length + 4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-            b.putInt(name.length).put(name).putInt(ncall).putInt(values.length);
-            b.asFloatBuffer().put(values);
-            parts.add(b.array());
-            stored++;
         }
-        byte[] dataset = datasets.isEmpty() ? new byte[0]
-                : datasets.getLast().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(stored);
-        ByteBuffer tail = ByteBuffer.allocate(8 + dataset.length).order(ByteOrder.LITTLE_ENDIAN)
-                .putInt(chunkCount).putInt(dataset.length).put(dataset);
-        Path temp = TempFiles.beside(path);
-        try {
-            try (var out = Files.newOutputStream(temp)) {
-                out.write(head.array());
-                for (byte[] p : parts) {
-                    out.write(p);
-                }
-                out.write(tail.array());
-            }
-            Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-            TempFiles.forget(temp);
-        }
+        ImatrixDatFormat.write(stored, chunkCount, datasets.isEmpty() ? null : datasets.getLast(), path);
     }
 
     private static float[] scaledMeans(Entry v, int ncall) {
@@ -449,11 +266,5 @@ public final class Imatrix {
             out[i] = value / count * calls;
         }
         return out;
-    }
-
-    private static byte[] littleEndian(float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return b.array();
     }
 }

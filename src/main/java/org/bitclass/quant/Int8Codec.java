@@ -47,7 +47,7 @@ final class Int8Codec extends BlockCodec {
             LittleEndian.putHalf(dst, block, d);
             int sum = 0;
             for (int j = 0; j < BLOCK; j++) {
-                byte q = (byte) CRounding.roundf(src[x + j] * id);
+                byte q = (byte) CRounding.toInt8(CRounding.roundf(src[x + j] * id));
                 dst.set(ValueLayout.JAVA_BYTE, block + qsStart + j, q);
                 sum += q;
             }

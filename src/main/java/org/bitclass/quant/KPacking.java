@@ -1,13 +1,11 @@
 package org.bitclass.quant;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Bit layouts shared by several k-quant blocks: 2-bit level planes (Q2_K, Q3_K), the 12-byte array of eight 6-bit
  * scale/min pairs (Q4_K, Q5_K) and the 12-byte array of sixteen 6-bit scales (Q3_K). Encoders write into a
- * {@code byte[]} block; decoders read any {@link MemorySegment} (a mapped file, or a heap block via
- * {@link MemorySegment#ofArray(byte[])}).
+ * {@code byte[]} block; decoders read any {@link MemorySegment}.
  */
 public final class KPacking {
 
@@ -21,7 +19,7 @@ public final class KPacking {
      * Packs 256 levels in [0, 3] into 64 bytes: each half of 128 levels takes 32 bytes, byte {@code l} holding levels
      * {@code l, l+32, l+64, l+96} of that half in bits 0-1, 2-3, 4-5, 6-7.
      */
-    static void packTwoBitLevels(byte[] levels, byte[] out, int qsOffset) {
+    static void packTwoBitLevels(int[] levels, byte[] out, int qsOffset) {
         for (int half = 0; half < 2; half++) {
             int base = half * 128;
             for (int l = 0; l < 32; l++) {
@@ -34,7 +32,7 @@ public final class KPacking {
     /**
      * Packs eight scale/min pairs, each meant to be 6 bits, into 12 bytes: pairs 0-3 take the low 6 bits of bytes 0-3
      * (scales) and 4-7 (mins); pairs 4-7 keep their low nibbles in bytes 8-11 and their top two bits in the top bits
-     * of bytes 0-7. Values are C's {@code uint8_t}: wider ones corrupt neighbours exactly as ggml's packing does.
+     * of bytes 0-7. Values are C's {@code uint8_t}: wider ones spill into neighbours exactly as ggml's packing does.
      */
     static void packScaleMin6(int[] scales, int[] mins, byte[] out, int offset) {
         for (int j = 0; j < 8; j++) {
@@ -54,17 +52,17 @@ public final class KPacking {
     /** Scale {@code j} (0-7) of a 12-byte scale/min array at {@code offset}; ggml's {@code get_scale_min_k4}. */
     public static int scale6(MemorySegment src, long offset, int j) {
         if (j < 4) {
-            return u8(src, offset + j) & 63;
+            return LittleEndian.u8(src, offset + j) & 63;
         }
-        return (u8(src, offset + j + 4) & 0xF) | (u8(src, offset + j - 4) >> 6) << 4;
+        return (LittleEndian.u8(src, offset + j + 4) & 0xF) | (LittleEndian.u8(src, offset + j - 4) >> 6) << 4;
     }
 
     /** Min {@code j} (0-7) of a 12-byte scale/min array at {@code offset}. */
     public static int min6(MemorySegment src, long offset, int j) {
         if (j < 4) {
-            return u8(src, offset + j + 4) & 63;
+            return LittleEndian.u8(src, offset + j + 4) & 63;
         }
-        return (u8(src, offset + j + 4) >> 4) | (u8(src, offset + j) >> 6) << 4;
+        return (LittleEndian.u8(src, offset + j + 4) >> 4) | (LittleEndian.u8(src, offset + j) >> 6) << 4;
     }
 
     /**
@@ -86,12 +84,8 @@ public final class KPacking {
 
     /** Scale {@code j} (0-15) of a 16-scale array at {@code offset}, with its bias of 32 removed: -32..31. */
     public static int signedScale6x16(MemorySegment src, long offset, int j) {
-        int low = j < 8 ? u8(src, offset + j) & 0xF : u8(src, offset + j - 8) >> 4;
-        int high = (u8(src, offset + 8 + j % 4) >> (2 * (j / 4))) & 3;
+        int low = j < 8 ? LittleEndian.u8(src, offset + j) & 0xF : LittleEndian.u8(src, offset + j - 8) >> 4;
+        int high = (LittleEndian.u8(src, offset + 8 + j % 4) >> (2 * (j / 4))) & 3;
         return (low | high << 4) - 32;
-    }
-
-    static int u8(MemorySegment src, long offset) {
-        return src.get(ValueLayout.JAVA_BYTE, offset) & 0xFF;
     }
 }

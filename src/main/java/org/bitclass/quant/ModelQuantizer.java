@@ -13,7 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -132,24 +131,9 @@ public final class ModelQuantizer {
         missing.forEach(name -> warnings.add("no importance weights for " + name + " (quantized without them, as llama.cpp does)"));
     }
 
-    /** The tensor's importance vector, or null; a vector of the wrong length is an error (llama.cpp's rule). */
+    /** The tensor's importance vector, or null (llama-quantize's size rules: see {@link Imatrix#importanceFor}). */
     private float[] importance(TensorInfo t) {
-        if (imatrix == null) {
-            return null;
-        }
-        Optional<float[]> v = imatrix.importance(t.name());
-        if (v.isEmpty()) {
-            return null;
-        }
-        long expected = t.rowLength() * t.dim(2);
-        if (v.get().length != expected) {
-            if (t.name().startsWith("token_embd")) { // llama.cpp tolerates this one mismatch
-                return null;
-            }
-            throw new IllegalArgumentException("the imatrix entry for '" + t.name() + "' has " + v.get().length
-                    + " values but the tensor has " + expected + " columns: the imatrix is for another model");
-        }
-        return v.get();
+        return imatrix == null ? null : imatrix.importanceFor(t).orElse(null);
     }
 
     private static boolean isEmbeddingOrHead(String name) {

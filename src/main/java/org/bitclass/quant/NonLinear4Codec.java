@@ -112,16 +112,8 @@ final class NonLinear4Codec extends BlockCodec {
      * end) and 15 neighbouring candidates; 0 for an all-zero block.
      */
     private static float blockScale(float[] x, int xb, float[] weights) {
-        float amax = 0;
-        float max = 0;
-        for (int j = 0; j < BLOCK; j++) {
-            float ax = Math.abs(x[xb + j]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xb + j];
-            }
-        }
-        if (amax < ScaleSearch.GROUP_MAX_EPS) {
+        float max = ScaleSearch.largestMagnitude(x, xb, BLOCK);
+        if (Math.abs(max) < ScaleSearch.GROUP_MAX_EPS) {
             return 0;
         }
         float id = 1 / (-max / CODEBOOK[0]);
@@ -176,24 +168,45 @@ final class NonLinear4Codec extends BlockCodec {
         LittleEndian.putU16(dst, at + 2, scalesHigh);
     }
 
-    /** ggml's {@code best_index_int8}: the codebook index nearest to {@code x}, the upper one on a tie. */
+    /**
+     * ggml's {@code best_index_int8}: the codebook index nearest to {@code x}, the lower one when
+     * {@code x - lower < upper - x} fails in float arithmetic (so ties go up), NaN giving 15. That rule is a
+     * monotone step function of {@code x}, so it equals counting the precomputed {@link #THRESHOLDS} at or
+     * below {@code x}, which avoids the binary search's unpredictable branches.
+     */
     static int nearestCodebookIndex(float x) {
-        if (x <= CODEBOOK[0]) {
-            return 0;
-        }
-        if (x >= CODEBOOK[CODEBOOK.length - 1]) {
+        if (Float.isNaN(x)) {
             return CODEBOOK.length - 1;
         }
-        int lo = 0;
-        int hi = CODEBOOK.length - 1;
-        while (hi - lo > 1) {
-            int mid = (lo + hi) / 2;
-            if (x < CODEBOOK[mid]) {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
+        int index = 0;
+        for (float t : THRESHOLDS) {
+            index += x >= t ? 1 : 0;
         }
-        return x - CODEBOOK[hi - 1] < CODEBOOK[hi] - x ? hi - 1 : hi;
+        return index;
+    }
+
+    /** {@code THRESHOLDS[k-1]}: the smallest float whose nearest codebook index is at least {@code k}. */
+    private static final float[] THRESHOLDS = new float[CODEBOOK.length - 1];
+
+    static {
+        for (int k = 1; k < CODEBOOK.length; k++) {
+            float lower = CODEBOOK[k - 1];
+            float upper = CODEBOOK[k];
+            // bisect on adjacent floats in (lower, upper] for the first x where x - lower < upper - x fails
+            float lo = lower;
+            float hi = upper;
+            while (Math.nextUp(lo) < hi) {
+                float mid = (lo + hi) / 2;
+                if (mid == lo || mid == hi) {
+                    mid = Math.nextUp(lo);
+                }
+                if (mid - lower < upper - mid) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            THRESHOLDS[k - 1] = hi;
+        }
     }
 }

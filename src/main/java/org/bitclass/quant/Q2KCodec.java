@@ -26,40 +26,38 @@ public final class Q2KCodec extends SuperBlockCodec {
     }
 
     @Override
-    void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s, byte[] out) {
+    void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s) {
         if (importance == null) {
-            fitScalesFromMaxima(x, xOffset, s, out);
+            fitScalesFromMaxima(x, xOffset, s);
         } else {
-            fitScalesWeighted(x, xOffset, importance, impOffset, s, out);
+            fitScalesWeighted(x, xOffset, importance, impOffset, s);
         }
-        float d = Fp16.read(out, D_OFFSET);
-        float dmin = Fp16.read(out, DMIN_OFFSET);
-        byte[] levels = s.levels;
+        float d = LittleEndian.half(s.view, D_OFFSET);
+        float dmin = LittleEndian.half(s.view, DMIN_OFFSET);
         for (int j = 0; j < 16; j++) {
-            int sc = out[SCALES_OFFSET + j] & 0xFF;
+            int sc = s.block[SCALES_OFFSET + j] & 0xFF;
             float dl = d * (sc & 0xF);
             if (dl == 0) {
                 continue;
             }
             float ml = dmin * (sc >> 4);
             for (int i = 0; i < 16; i++) {
-                int l = KQuantSearch.nearestInt((x[xOffset + 16 * j + i] + ml) / dl);
-                levels[16 * j + i] = (byte) Math.max(0, Math.min(3, l));
+                int l = CRounding.nearestInt((x[xOffset + 16 * j + i] + ml) / dl);
+                s.levels[16 * j + i] = Math.max(0, Math.min(3, l));
             }
         }
-        KPacking.packTwoBitLevels(levels, out, QS_OFFSET);
+        KPacking.packTwoBitLevels(s.levels, s.block, QS_OFFSET);
     }
 
-    /** Fits each sub-block by absolute error, then scales scales and mins linearly by their maxima. */
-    private static void fitScalesFromMaxima(float[] x, int xOffset, Scratch s, byte[] out) {
+    /** Fits each sub-block by |x|-weighted absolute error, then scales scales and mins linearly by their maxima. */
+    private static void fitScalesFromMaxima(float[] x, int xOffset, Scratch s) {
         float maxScale = 0;
         float maxMin = 0;
         for (int j = 0; j < 16; j++) {
             for (int l = 0; l < 16; l++) {
                 s.weights[l] = Math.abs(x[xOffset + 16 * j + l]);
             }
-            s.scales[j] = KQuantSearch.makeQkxQuants(16, 3, x, xOffset + 16 * j, s.weights, 0, s.levels, 16 * j,
-                    s.aux, -0.5f, 0.1f, 15, true, s.mins, j);
+            fitSubBlock(x, xOffset, j, -0.5f, 0.1f, 15, true, s);
             if (s.scales[j] > maxScale) {
                 maxScale = s.scales[j];
             }
@@ -70,66 +68,65 @@ public final class Q2KCodec extends SuperBlockCodec {
         if (maxScale > 0) {
             float iscale = SCALE_MAX / maxScale;
             for (int j = 0; j < 16; j++) {
-                out[SCALES_OFFSET + j] = (byte) KQuantSearch.nearestInt(iscale * s.scales[j]);
+                s.block[SCALES_OFFSET + j] = (byte) CRounding.nearestInt(iscale * s.scales[j]);
             }
-            Fp16.write(out, D_OFFSET, maxScale / SCALE_MAX);
+            LittleEndian.putHalf(s.view, D_OFFSET, maxScale / SCALE_MAX);
         } else {
-            Fp16.write(out, D_OFFSET, 0f);
+            LittleEndian.putHalf(s.view, D_OFFSET, 0f);
         }
         if (maxMin > 0) {
             float iscale = SCALE_MAX / maxMin;
             for (int j = 0; j < 16; j++) {
-                out[SCALES_OFFSET + j] |= (byte) (KQuantSearch.nearestInt(iscale * s.mins[j]) << 4);
+                s.block[SCALES_OFFSET + j] |= (byte) (CRounding.nearestInt(iscale * s.mins[j]) << 4);
             }
-            Fp16.write(out, DMIN_OFFSET, maxMin / SCALE_MAX);
+            LittleEndian.putHalf(s.view, DMIN_OFFSET, maxMin / SCALE_MAX);
         } else {
-            Fp16.write(out, DMIN_OFFSET, 0f);
+            LittleEndian.putHalf(s.view, DMIN_OFFSET, 0f);
         }
     }
 
     /** Fits each sub-block under importance × √(σ² + x²) weights, then the scales and mins by weighted search. */
-    private static void fitScalesWeighted(float[] x, int xOffset, float[] importance, int impOffset, Scratch s,
-                                          byte[] out) {
-        float sumx2 = 0;
-        for (int j = 0; j < QK_K; j++) {
-            sumx2 += x[xOffset + j] * x[xOffset + j];
-        }
-        float sigma2 = sumx2 / QK_K;
+    private static void fitScalesWeighted(float[] x, int xOffset, float[] importance, int impOffset, Scratch s) {
+        float sigma2 = ImportanceWeights.sumOfSquares(x, xOffset, QK_K) / QK_K;
         for (int j = 0; j < 16; j++) {
-            float sumw = 0;
-            for (int l = 0; l < 16; l++) {
-                float xi = x[xOffset + 16 * j + l];
-                s.weights[l] = importance[impOffset + 16 * j + l] * (float) Math.sqrt(sigma2 + xi * xi);
-                sumw += s.weights[l];
-            }
-            s.subBlockWeights[j] = sumw;
-            s.scales[j] = KQuantSearch.makeQkxQuants(16, 3, x, xOffset + 16 * j, s.weights, 0, s.levels, 16 * j,
-                    s.aux, -0.9f, 0.05f, 36, false, s.mins, j);
+            ImportanceWeights.blockWeights(importance, impOffset + 16 * j, sigma2, x, xOffset + 16 * j, 16, s.weights);
+            s.subBlockWeights[j] = s.sumOfWeights(16);
+            fitSubBlock(x, xOffset, j, -0.9f, 0.05f, 36, false, s);
         }
-        float dm = KQuantSearch.makeQpQuants(16, SCALE_MAX, s.scales, s.scaleLevels, s.subBlockWeights);
-        float mm = KQuantSearch.makeQpQuants(16, SCALE_MAX, s.mins, s.minLevels, s.subBlockWeights);
-        Fp16.write(out, D_OFFSET, dm);
-        Fp16.write(out, DMIN_OFFSET, mm);
+        float dm = ScaleSearch.nonNegative(16, SCALE_MAX, s.scales, s.scaleLevels, s.subBlockWeights);
+        float mm = ScaleSearch.nonNegative(16, SCALE_MAX, s.mins, s.minLevels, s.subBlockWeights);
+        LittleEndian.putHalf(s.view, D_OFFSET, dm);
+        LittleEndian.putHalf(s.view, DMIN_OFFSET, mm);
         for (int j = 0; j < 16; j++) {
-            out[SCALES_OFFSET + j] = (byte) ((s.scaleLevels[j] & 0xFF) | (s.minLevels[j] & 0xFF) << 4);
+            s.block[SCALES_OFFSET + j] = (byte) (s.scaleLevels[j] | s.minLevels[j] << 4);
         }
+    }
+
+    /** Affine search on sub-block {@code j} with {@code s.weights}: its levels, scale and min (≥ 0) into {@code s}. */
+    private static void fitSubBlock(float[] x, int xOffset, int j, float rmin, float rdelta, int steps,
+                                    boolean absoluteError, Scratch s) {
+        ScaleSearch.Affine fit = ScaleSearch.affine(16, 3, x, xOffset + 16 * j, s.weights, s.subLevels, s.aux,
+                rmin, rdelta, steps, absoluteError);
+        s.keepSubLevels(16 * j, 16);
+        s.scales[j] = fit.scale();
+        s.mins[j] = -fit.min();
     }
 
     @Override
     public void decodeBlock(MemorySegment src, long offset, float[] dst, int dstOffset) {
-        float d = Fp16.read(src, offset + D_OFFSET);
-        float dmin = Fp16.read(src, offset + DMIN_OFFSET);
+        float d = LittleEndian.half(src, offset + D_OFFSET);
+        float dmin = LittleEndian.half(src, offset + DMIN_OFFSET);
         int out = dstOffset;
         int sub = 0;
         for (int half = 0; half < 2; half++) {
             long qs = offset + QS_OFFSET + half * 32;
             for (int shift = 0; shift < 8; shift += 2) {
                 for (int part = 0; part < 2; part++) {
-                    int sc = KPacking.u8(src, offset + SCALES_OFFSET + sub++);
+                    int sc = LittleEndian.u8(src, offset + SCALES_OFFSET + sub++);
                     float dl = d * (sc & 0xF);
                     float ml = dmin * (sc >> 4);
                     for (int l = 0; l < 16; l++) {
-                        dst[out++] = dl * ((KPacking.u8(src, qs + part * 16 + l) >> shift) & 3) - ml;
+                        dst[out++] = dl * ((LittleEndian.u8(src, qs + part * 16 + l) >> shift) & 3) - ml;
                     }
                 }
             }

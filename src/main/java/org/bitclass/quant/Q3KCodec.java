@@ -25,40 +25,39 @@ public final class Q3KCodec extends SuperBlockCodec {
     }
 
     @Override
-    void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s, byte[] out) {
+    void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s) {
         if (importance == null) {
-            fitScalesFromMaximum(x, xOffset, s, out);
+            fitScalesFromMaximum(x, xOffset, s);
         } else {
-            fitScalesWeighted(x, xOffset, importance, impOffset, s, out);
+            fitScalesWeighted(x, xOffset, importance, impOffset, s);
         }
-        float d = Fp16.read(out, D_OFFSET);
-        MemorySegment block = MemorySegment.ofArray(out);
-        byte[] levels = s.levels;
+        float d = LittleEndian.half(s.view, D_OFFSET);
+        int[] levels = s.levels;
         for (int j = 0; j < 16; j++) {
-            float dl = d * KPacking.signedScale6x16(block, SCALES_OFFSET, j);
+            float dl = d * KPacking.signedScale6x16(s.view, SCALES_OFFSET, j);
             if (dl == 0) {
                 continue;
             }
             for (int i = 0; i < 16; i++) {
-                int l = KQuantSearch.nearestInt(x[xOffset + 16 * j + i] / dl);
-                levels[16 * j + i] = (byte) (Math.max(-4, Math.min(3, l)) + 4);
+                int l = CRounding.nearestInt(x[xOffset + 16 * j + i] / dl);
+                levels[16 * j + i] = Math.max(-4, Math.min(3, l)) + 4;
             }
         }
         for (int e = 0; e < QK_K; e++) {
             if (levels[e] > 3) {
-                out[HMASK_OFFSET + e % 32] |= (byte) (1 << (e / 32));
+                s.block[HMASK_OFFSET + e % 32] |= (byte) (1 << (e / 32));
                 levels[e] -= 4;
             }
         }
-        KPacking.packTwoBitLevels(levels, out, QS_OFFSET);
+        KPacking.packTwoBitLevels(levels, s.block, QS_OFFSET);
     }
 
     /** Fits each sub-block by x²-weighted descent, then scales all scales linearly by the largest in magnitude. */
-    private static void fitScalesFromMaximum(float[] x, int xOffset, Scratch s, byte[] out) {
+    private static void fitScalesFromMaximum(float[] x, int xOffset, Scratch s) {
         float maxScale = 0;
         float amax = 0;
         for (int j = 0; j < 16; j++) {
-            s.scales[j] = KQuantSearch.makeQ3Quants(16, 4, x, xOffset + 16 * j, s.levels, 16 * j);
+            s.scales[j] = ScaleSearch.symmetricDescent(16, 4, x, xOffset + 16 * j, s.levels, 16 * j);
             float scale = Math.abs(s.scales[j]);
             if (scale > amax) {
                 amax = scale;
@@ -68,45 +67,33 @@ public final class Q3KCodec extends SuperBlockCodec {
         if (maxScale != 0) {
             float iscale = -32f / maxScale;
             for (int j = 0; j < 16; j++) {
-                int l = (byte) KQuantSearch.nearestInt(iscale * s.scales[j]); // C stores it in an int8_t
-                s.packedScales[j] = Math.max(-32, Math.min(31, l)) + 32;
+                int l = (byte) CRounding.nearestInt(iscale * s.scales[j]); // C keeps it in an int8_t
+                s.scaleLevels[j] = Math.max(-32, Math.min(31, l)) + 32;
             }
-            KPacking.packScale6x16(s.packedScales, out, SCALES_OFFSET);
-            Fp16.write(out, D_OFFSET, 1 / iscale);
+            KPacking.packScale6x16(s.scaleLevels, s.block, SCALES_OFFSET);
+            LittleEndian.putHalf(s.view, D_OFFSET, 1 / iscale);
         } else {
-            Fp16.write(out, D_OFFSET, 0f);
+            LittleEndian.putHalf(s.view, D_OFFSET, 0f);
         }
     }
 
     /** Fits each sub-block under importance × √(σ² + x²) weights, then the scales by a weighted symmetric search. */
-    private static void fitScalesWeighted(float[] x, int xOffset, float[] importance, int impOffset, Scratch s,
-                                          byte[] out) {
-        float sumx2 = 0;
-        for (int j = 0; j < QK_K; j++) {
-            sumx2 += x[xOffset + j] * x[xOffset + j];
-        }
-        float sigma2 = 2 * sumx2 / QK_K;
+    private static void fitScalesWeighted(float[] x, int xOffset, float[] importance, int impOffset, Scratch s) {
+        float sigma2 = 2 * ImportanceWeights.sumOfSquares(x, xOffset, QK_K) / QK_K;
         for (int j = 0; j < 16; j++) {
-            float sumw = 0;
-            for (int l = 0; l < 16; l++) {
-                float xi = x[xOffset + 16 * j + l];
-                s.weights[l] = importance[impOffset + 16 * j + l] * (float) Math.sqrt(sigma2 + xi * xi);
-                sumw += s.weights[l];
-            }
-            s.subBlockWeights[j] = sumw;
-            s.scales[j] = KQuantSearch.makeQxQuants(16, 4, x, xOffset + 16 * j, s.levels, 16 * j, s.weights, 0);
+            ImportanceWeights.blockWeights(importance, impOffset + 16 * j, sigma2, x, xOffset + 16 * j, 16, s.weights);
+            s.subBlockWeights[j] = s.sumOfWeights(16);
+            s.scales[j] = ScaleSearch.symmetric(16, 4, x, xOffset + 16 * j, s.weights, s.subLevels);
+            s.keepSubLevels(16 * j, 16);
         }
-        float dBlock = KQuantSearch.makeQxQuants(16, 32, s.scales, 0, s.scaleLevels, 0, s.subBlockWeights, 0);
-        for (int j = 0; j < 16; j++) {
-            s.packedScales[j] = s.scaleLevels[j];
-        }
-        KPacking.packScale6x16(s.packedScales, out, SCALES_OFFSET);
-        Fp16.write(out, D_OFFSET, dBlock);
+        float dBlock = ScaleSearch.symmetric(16, 32, s.scales, 0, s.subBlockWeights, s.scaleLevels);
+        KPacking.packScale6x16(s.scaleLevels, s.block, SCALES_OFFSET);
+        LittleEndian.putHalf(s.view, D_OFFSET, dBlock);
     }
 
     @Override
     public void decodeBlock(MemorySegment src, long offset, float[] dst, int dstOffset) {
-        float d = Fp16.read(src, offset + D_OFFSET);
+        float d = LittleEndian.half(src, offset + D_OFFSET);
         int out = dstOffset;
         int sub = 0;
         for (int half = 0; half < 2; half++) {
@@ -118,8 +105,8 @@ public final class Q3KCodec extends SuperBlockCodec {
                     float dl = d * KPacking.signedScale6x16(src, offset + SCALES_OFFSET, sub++);
                     for (int l = 0; l < 16; l++) {
                         int i = part * 16 + l;
-                        int q = (KPacking.u8(src, qs + i) >> shift) & 3;
-                        int hm = KPacking.u8(src, offset + HMASK_OFFSET + i) & highBit;
+                        int q = (LittleEndian.u8(src, qs + i) >> shift) & 3;
+                        int hm = LittleEndian.u8(src, offset + HMASK_OFFSET + i) & highBit;
                         dst[out++] = dl * (q - (hm != 0 ? 0 : 4));
                     }
                 }

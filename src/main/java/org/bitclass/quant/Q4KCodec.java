@@ -19,7 +19,7 @@ public final class Q4KCodec extends ScaleMinKCodec {
     }
 
     @Override
-    void packLevels(byte[] levels, byte[] out) {
+    void packLevels(int[] levels, byte[] out) {
         for (int c = 0; c < 4; c++) {
             for (int l = 0; l < 32; l++) {
                 out[QS_OFFSET + 32 * c + l] = (byte) (levels[64 * c + l] | levels[64 * c + 32 + l] << 4);
@@ -29,8 +29,8 @@ public final class Q4KCodec extends ScaleMinKCodec {
 
     @Override
     public void decodeBlock(MemorySegment src, long offset, float[] dst, int dstOffset) {
-        float d = Fp16.read(src, offset + D_OFFSET);
-        float dmin = Fp16.read(src, offset + DMIN_OFFSET);
+        float d = LittleEndian.half(src, offset + D_OFFSET);
+        float dmin = LittleEndian.half(src, offset + DMIN_OFFSET);
         long scales = offset + SCALES_OFFSET;
         for (int c = 0; c < 4; c++) {
             float d1 = d * KPacking.scale6(src, scales, 2 * c);
@@ -40,7 +40,7 @@ public final class Q4KCodec extends ScaleMinKCodec {
             long qs = offset + QS_OFFSET + 32 * c;
             int out = dstOffset + 64 * c;
             for (int l = 0; l < 32; l++) {
-                int q = KPacking.u8(src, qs + l);
+                int q = LittleEndian.u8(src, qs + l);
                 dst[out + l] = d1 * (q & 0xF) - m1;
                 dst[out + 32 + l] = d2 * (q >> 4) - m2;
             }

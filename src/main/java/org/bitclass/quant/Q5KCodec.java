@@ -21,7 +21,7 @@ public final class Q5KCodec extends ScaleMinKCodec {
     }
 
     @Override
-    void packLevels(byte[] levels, byte[] out) {
+    void packLevels(int[] levels, byte[] out) {
         for (int c = 0; c < 4; c++) {
             for (int l = 0; l < 32; l++) {
                 int l1 = levels[64 * c + l];
@@ -41,8 +41,8 @@ public final class Q5KCodec extends ScaleMinKCodec {
 
     @Override
     public void decodeBlock(MemorySegment src, long offset, float[] dst, int dstOffset) {
-        float d = Fp16.read(src, offset + D_OFFSET);
-        float dmin = Fp16.read(src, offset + DMIN_OFFSET);
+        float d = LittleEndian.half(src, offset + D_OFFSET);
+        float dmin = LittleEndian.half(src, offset + DMIN_OFFSET);
         long scales = offset + SCALES_OFFSET;
         for (int c = 0; c < 4; c++) {
             float d1 = d * KPacking.scale6(src, scales, 2 * c);
@@ -52,8 +52,8 @@ public final class Q5KCodec extends ScaleMinKCodec {
             long qs = offset + QS_OFFSET + 32 * c;
             int out = dstOffset + 64 * c;
             for (int l = 0; l < 32; l++) {
-                int q = KPacking.u8(src, qs + l);
-                int qh = KPacking.u8(src, offset + QH_OFFSET + l) >> (2 * c);
+                int q = LittleEndian.u8(src, qs + l);
+                int qh = LittleEndian.u8(src, offset + QH_OFFSET + l) >> (2 * c);
                 dst[out + l] = d1 * ((q & 0xF) + ((qh & 1) << 4)) - m1;
                 dst[out + 32 + l] = d2 * ((q >> 4) + ((qh & 2) << 3)) - m2;
             }

@@ -29,13 +29,18 @@ public final class Q6KCodec extends SuperBlockCodec {
     }
 
     @Override
-    void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s, byte[] out) {
-        byte[] levels = s.levels;
+    void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s) {
+        int[] levels = s.levels;
         float maxScale = 0;
         float maxAbsScale = 0;
         for (int j = 0; j < 16; j++) {
-            float scale = KQuantSearch.makeQxQuants(16, 32, x, xOffset + 16 * j, levels, 16 * j, importance,
-                    impOffset + 16 * j);
+            int sub = xOffset + 16 * j;
+            for (int i = 0; i < 16; i++) {
+                // ggml weighs by x² when it has no importance
+                s.weights[i] = importance != null ? importance[impOffset + 16 * j + i] : x[sub + i] * x[sub + i];
+            }
+            float scale = ScaleSearch.symmetric(16, 32, x, sub, s.weights, s.subLevels);
+            s.keepSubLevels(16 * j, 16);
             s.scales[j] = scale;
             float abs = Math.abs(scale);
             if (abs > maxAbsScale) {
@@ -43,13 +48,15 @@ public final class Q6KCodec extends SuperBlockCodec {
                 maxScale = scale;
             }
         }
-        if (maxAbsScale < KQuantSearch.GROUP_MAX_EPS) {
+        if (maxAbsScale < ScaleSearch.GROUP_MAX_EPS) {
             return; // an all-zero block, d = +0
         }
         float iscale = -128f / maxScale;
-        float d = Fp16.write(out, D_OFFSET, 1 / iscale);
+        LittleEndian.putHalf(s.view, D_OFFSET, 1 / iscale);
+        float d = LittleEndian.half(s.view, D_OFFSET);
+        byte[] out = s.block;
         for (int j = 0; j < 16; j++) {
-            out[SCALES_OFFSET + j] = (byte) Math.min(127, KQuantSearch.nearestInt(iscale * s.scales[j]));
+            out[SCALES_OFFSET + j] = (byte) Math.min(127, CRounding.nearestInt(iscale * s.scales[j]));
         }
         for (int j = 0; j < 16; j++) {
             float dl = d * out[SCALES_OFFSET + j];
@@ -57,8 +64,8 @@ public final class Q6KCodec extends SuperBlockCodec {
                 continue;
             }
             for (int i = 0; i < 16; i++) {
-                int l = KQuantSearch.nearestInt(x[xOffset + 16 * j + i] / dl);
-                levels[16 * j + i] = (byte) (Math.max(-32, Math.min(31, l)) + 32);
+                int l = CRounding.nearestInt(x[xOffset + 16 * j + i] / dl);
+                levels[16 * j + i] = Math.max(-32, Math.min(31, l)) + 32;
             }
         }
         for (int half = 0; half < 2; half++) {
@@ -77,7 +84,7 @@ public final class Q6KCodec extends SuperBlockCodec {
 
     @Override
     public void decodeBlock(MemorySegment src, long offset, float[] dst, int dstOffset) {
-        float d = Fp16.read(src, offset + D_OFFSET);
+        float d = LittleEndian.half(src, offset + D_OFFSET);
         for (int half = 0; half < 2; half++) {
             long ql = offset + QL_OFFSET + 64 * half;
             long qh = offset + QH_OFFSET + 32 * half;
@@ -85,9 +92,9 @@ public final class Q6KCodec extends SuperBlockCodec {
             int out = dstOffset + 128 * half;
             for (int l = 0; l < 32; l++) {
                 int is = l / 16;
-                int lo = KPacking.u8(src, ql + l);
-                int lo2 = KPacking.u8(src, ql + l + 32);
-                int hi = KPacking.u8(src, qh + l);
+                int lo = LittleEndian.u8(src, ql + l);
+                int lo2 = LittleEndian.u8(src, ql + l + 32);
+                int hi = LittleEndian.u8(src, qh + l);
                 int q1 = ((lo & 0xF) | (hi & 3) << 4) - 32;
                 int q2 = ((lo2 & 0xF) | ((hi >> 2) & 3) << 4) - 32;
                 int q3 = ((lo >> 4) | ((hi >> 4) & 3) << 4) - 32;

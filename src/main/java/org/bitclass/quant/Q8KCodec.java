@@ -4,7 +4,6 @@ import org.bitclass.gguf.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -22,9 +21,6 @@ public final class Q8KCodec extends SuperBlockCodec {
     /** Sixteen little-endian int16 sums of levels {@code 16j..16j+15}. */
     public static final int BSUMS_OFFSET = 260;
     public static final int BLOCK_BYTES = 292;
-
-    private static final ValueLayout.OfFloat LE_FLOAT =
-            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     public Q8KCodec() {
         super(GgmlType.Q8_K);
@@ -52,7 +48,7 @@ public final class Q8KCodec extends SuperBlockCodec {
         }
         float iscale = -127f / max;
         for (int j = 0; j < QK_K; j++) {
-            qs[qsOffset + j] = (byte) Math.min(127, KQuantSearch.nearestInt(iscale * x[xOffset + j]));
+            qs[qsOffset + j] = (byte) Math.min(127, CRounding.nearestInt(iscale * x[xOffset + j]));
         }
         for (int j = 0; j < 16; j++) {
             int sum = 0;
@@ -65,18 +61,17 @@ public final class Q8KCodec extends SuperBlockCodec {
     }
 
     @Override
-    void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s, byte[] out) {
-        float d = quantizeBlock(x, xOffset, out, QS_OFFSET, s.blockSums, 0);
-        MemorySegment block = MemorySegment.ofArray(out);
-        block.set(LE_FLOAT, D_OFFSET, d);
+    void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s) {
+        float d = quantizeBlock(x, xOffset, s.block, QS_OFFSET, s.blockSums, 0);
+        s.view.set(LittleEndian.FLOAT, D_OFFSET, d);
         for (int j = 0; j < 16; j++) {
-            block.set(Fp16.LE_SHORT, BSUMS_OFFSET + 2L * j, s.blockSums[j]);
+            LittleEndian.putU16(s.view, BSUMS_OFFSET + 2L * j, s.blockSums[j]);
         }
     }
 
     @Override
     public void decodeBlock(MemorySegment src, long offset, float[] dst, int dstOffset) {
-        float d = src.get(LE_FLOAT, offset + D_OFFSET);
+        float d = src.get(LittleEndian.FLOAT, offset + D_OFFSET);
         for (int j = 0; j < QK_K; j++) {
             dst[dstOffset + j] = d * src.get(ValueLayout.JAVA_BYTE, offset + QS_OFFSET + j);
         }

@@ -2,14 +2,12 @@ package org.bitclass.quant;
 
 import org.bitclass.gguf.GgmlType;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * The common part of Q4_K and Q5_K: 8 sub-blocks of 32 values, value = d·scale·q − dmin·min, with 6-bit scales and
  * mins packed in 12 bytes after the two halves d and dmin. The types differ only in the level range (4 or 5 bits),
  * the search parameters without importance weights, and how the levels are laid out.
  */
-abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q5KCodec {
+public abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q5KCodec {
 
     public static final int D_OFFSET = 0;
     public static final int DMIN_OFFSET = 2;
@@ -38,51 +36,44 @@ abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q
     }
 
     /** Writes the 256 levels, each in [0, nmax], into the block's level bytes. */
-    abstract void packLevels(byte[] levels, byte[] out);
+    abstract void packLevels(int[] levels, byte[] out);
 
     @Override
-    final void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s, byte[] out) {
+    final void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s) {
         if (importance == null) {
-            fitScalesFromMaxima(x, xOffset, s, out);
+            fitScalesFromMaxima(x, xOffset, s);
         } else {
-            fitScalesWeighted(x, xOffset, importance, impOffset, s, out);
+            fitScalesWeighted(x, xOffset, importance, impOffset, s);
         }
-        float d = Fp16.read(out, D_OFFSET);
-        float dmin = Fp16.read(out, DMIN_OFFSET);
-        MemorySegment block = MemorySegment.ofArray(out);
-        byte[] levels = s.levels;
+        float d = LittleEndian.half(s.view, D_OFFSET);
+        float dmin = LittleEndian.half(s.view, DMIN_OFFSET);
         for (int j = 0; j < 8; j++) {
-            float dl = d * KPacking.scale6(block, SCALES_OFFSET, j);
+            float dl = d * KPacking.scale6(s.view, SCALES_OFFSET, j);
             if (dl == 0) {
                 continue;
             }
-            float ml = dmin * KPacking.min6(block, SCALES_OFFSET, j);
+            float ml = dmin * KPacking.min6(s.view, SCALES_OFFSET, j);
             for (int i = 0; i < 32; i++) {
-                int l = KQuantSearch.nearestInt((x[xOffset + 32 * j + i] + ml) / dl);
-                levels[32 * j + i] = (byte) Math.max(0, Math.min(nmax, l));
+                int l = CRounding.nearestInt((x[xOffset + 32 * j + i] + ml) / dl);
+                s.levels[32 * j + i] = Math.max(0, Math.min(nmax, l));
             }
         }
-        packLevels(levels, out);
+        packLevels(s.levels, s.block);
     }
 
     /**
      * Fits each sub-block with weights rms(sub-block) + |x|, then quantizes scales and mins linearly by their maxima.
      */
-    private void fitScalesFromMaxima(float[] x, int xOffset, Scratch s, byte[] out) {
+    private void fitScalesFromMaxima(float[] x, int xOffset, Scratch s) {
         float maxScale = 0;
         float maxMin = 0;
         for (int j = 0; j < 8; j++) {
             int sub = xOffset + 32 * j;
-            float sumx2 = 0;
-            for (int l = 0; l < 32; l++) {
-                sumx2 += x[sub + l] * x[sub + l];
-            }
-            float avx = (float) Math.sqrt(sumx2 / 32);
+            float avx = (float) Math.sqrt(ImportanceWeights.sumOfSquares(x, sub, 32) / 32);
             for (int l = 0; l < 32; l++) {
                 s.weights[l] = avx + Math.abs(x[sub + l]);
             }
-            s.scales[j] = KQuantSearch.makeQkxQuants(32, nmax, x, sub, s.weights, 0, s.levels, 32 * j, s.aux,
-                    unweightedRmin, 0.1f, unweightedSteps, false, s.mins, j);
+            fitSubBlock(x, xOffset, j, unweightedRmin, 0.1f, unweightedSteps, s);
             if (s.scales[j] > maxScale) {
                 maxScale = s.scales[j];
             }
@@ -94,42 +85,41 @@ abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q
         float invMin = maxMin > 0 ? SCALE_MAX / maxMin : 0f;
         for (int j = 0; j < 8; j++) {
             // C keeps the rounded values in uint8_t before clamping
-            s.packedScales[j] = Math.min(SCALE_MAX, KQuantSearch.nearestInt(invScale * s.scales[j]) & 0xFF);
-            s.packedMins[j] = Math.min(SCALE_MAX, KQuantSearch.nearestInt(invMin * s.mins[j]) & 0xFF);
+            s.scaleLevels[j] = Math.min(SCALE_MAX, CRounding.nearestInt(invScale * s.scales[j]) & 0xFF);
+            s.minLevels[j] = Math.min(SCALE_MAX, CRounding.nearestInt(invMin * s.mins[j]) & 0xFF);
         }
-        KPacking.packScaleMin6(s.packedScales, s.packedMins, out, SCALES_OFFSET);
-        Fp16.write(out, D_OFFSET, maxScale / SCALE_MAX);
-        Fp16.write(out, DMIN_OFFSET, maxMin / SCALE_MAX);
+        KPacking.packScaleMin6(s.scaleLevels, s.minLevels, s.block, SCALES_OFFSET);
+        LittleEndian.putHalf(s.view, D_OFFSET, maxScale / SCALE_MAX);
+        LittleEndian.putHalf(s.view, DMIN_OFFSET, maxMin / SCALE_MAX);
     }
 
     /** Fits each sub-block under importance × √(σ² + x²) weights, then scales and mins by weighted search. */
-    private void fitScalesWeighted(float[] x, int xOffset, float[] importance, int impOffset, Scratch s, byte[] out) {
-        float sumx2 = 0;
-        for (int l = 0; l < QK_K; l++) {
-            sumx2 += x[xOffset + l] * x[xOffset + l];
-        }
-        float sigma2 = 2 * sumx2 / QK_K;
+    private void fitScalesWeighted(float[] x, int xOffset, float[] importance, int impOffset, Scratch s) {
+        float sigma2 = 2 * ImportanceWeights.sumOfSquares(x, xOffset, QK_K) / QK_K;
         for (int j = 0; j < 8; j++) {
-            float sumw = 0;
-            for (int l = 0; l < 32; l++) {
-                float xi = x[xOffset + 32 * j + l];
-                s.weights[l] = importance[impOffset + 32 * j + l] * (float) Math.sqrt(sigma2 + xi * xi);
-                sumw += s.weights[l];
+            ImportanceWeights.blockWeights(importance, impOffset + 32 * j, sigma2, x, xOffset + 32 * j, 32, s.weights);
+            s.subBlockWeights[j] = s.sumOfWeights(32);
+            fitSubBlock(x, xOffset, j, -0.9f, 0.05f, 36, s);
+        }
+        float dBlock = ScaleSearch.nonNegative(8, SCALE_MAX, s.scales, s.scaleLevels, s.subBlockWeights);
+        float mBlock = ScaleSearch.nonNegative(8, SCALE_MAX, s.mins, s.minLevels, s.subBlockWeights);
+        if (clampWeightedScales) {
+            for (int j = 0; j < 8; j++) {
+                s.scaleLevels[j] = Math.min(SCALE_MAX, s.scaleLevels[j]);
+                s.minLevels[j] = Math.min(SCALE_MAX, s.minLevels[j]);
             }
-            s.subBlockWeights[j] = sumw;
-            s.scales[j] = KQuantSearch.makeQkxQuants(32, nmax, x, xOffset + 32 * j, s.weights, 0, s.levels, 32 * j,
-                    s.aux, -0.9f, 0.05f, 36, false, s.mins, j);
         }
-        float dBlock = KQuantSearch.makeQpQuants(8, SCALE_MAX, s.scales, s.scaleLevels, s.subBlockWeights);
-        float mBlock = KQuantSearch.makeQpQuants(8, SCALE_MAX, s.mins, s.minLevels, s.subBlockWeights);
-        for (int j = 0; j < 8; j++) {
-            int ls = s.scaleLevels[j] & 0xFF;
-            int lm = s.minLevels[j] & 0xFF;
-            s.packedScales[j] = clampWeightedScales ? Math.min(SCALE_MAX, ls) : ls;
-            s.packedMins[j] = clampWeightedScales ? Math.min(SCALE_MAX, lm) : lm;
-        }
-        KPacking.packScaleMin6(s.packedScales, s.packedMins, out, SCALES_OFFSET);
-        Fp16.write(out, D_OFFSET, dBlock);
-        Fp16.write(out, DMIN_OFFSET, mBlock);
+        KPacking.packScaleMin6(s.scaleLevels, s.minLevels, s.block, SCALES_OFFSET);
+        LittleEndian.putHalf(s.view, D_OFFSET, dBlock);
+        LittleEndian.putHalf(s.view, DMIN_OFFSET, mBlock);
+    }
+
+    /** Affine search on sub-block {@code j} with {@code s.weights}: its levels, scale and min (≥ 0) into {@code s}. */
+    private void fitSubBlock(float[] x, int xOffset, int j, float rmin, float rdelta, int steps, Scratch s) {
+        ScaleSearch.Affine fit = ScaleSearch.affine(32, nmax, x, xOffset + 32 * j, s.weights, s.subLevels, s.aux,
+                rmin, rdelta, steps);
+        s.keepSubLevels(32 * j, 32);
+        s.scales[j] = fit.scale();
+        s.mins[j] = -fit.min();
     }
 }

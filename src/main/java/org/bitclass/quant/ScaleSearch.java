@@ -3,8 +3,10 @@ package org.bitclass.quant;
 import java.util.Arrays;
 
 /**
- * ggml's weighted searches for a block's scale (and minimum), used when quantizing with importance weights.
- * Every sum is accumulated in float in element order, as ggml does; changing the order changes bytes.
+ * ggml's searches for a block's scale (and minimum): the legacy quants' weighted searches and the k-quants'
+ * sub-block and super-block searches. Every sum is accumulated in float in element order, as ggml does; changing
+ * the order changes bytes. Comparisons are written out instead of {@link Math#max(float, float)}, which orders -0
+ * below +0 where C's macros do not.
  */
 final class ScaleSearch {
 
@@ -21,16 +23,8 @@ final class ScaleSearch {
      * the scale (0 for an all-zero block, whose levels are then all 0).
      */
     static float symmetric(int n, int nmax, float[] x, int xOffset, float[] weights, int[] levels) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xOffset + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOffset + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = largestMagnitude(x, xOffset, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             Arrays.fill(levels, 0, n, 0);
             return 0f;
         }
@@ -72,6 +66,20 @@ final class ScaleSearch {
         return scale;
     }
 
+    /** The first of the values with the largest magnitude, sign kept (0 for all zeros; NaNs are skipped). */
+    static float largestMagnitude(float[] x, int from, int n) {
+        float max = 0;
+        float amax = 0;
+        for (int i = from; i < from + n; i++) {
+            float ax = Math.abs(x[i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[i];
+            }
+        }
+        return max;
+    }
+
     private static int clampSymmetric(int l, int nmax) {
         return Math.max(-nmax, Math.min(nmax - 1, l));
     }
@@ -88,6 +96,16 @@ final class ScaleSearch {
      */
     static Affine affine(int n, int nmax, float[] x, int xOffset, float[] weights, int[] levels, int[] scratch,
                          float rmin, float rdelta, int nstep) {
+        return affine(n, nmax, x, xOffset, weights, levels, scratch, rmin, rdelta, nstep, false);
+    }
+
+    /**
+     * {@link #affine} minimising either the weighted squared error or, with {@code absoluteError}, the weighted
+     * absolute error ({@code make_qkx2_quants} with use_mad, which Q2_K uses without importance weights;
+     * {@code make_qkx2_quants} and {@code make_qkx3_quants} agree whenever weights are given).
+     */
+    static Affine affine(int n, int nmax, float[] x, int xOffset, float[] weights, int[] levels, int[] scratch,
+                         float rmin, float rdelta, int nstep, boolean absoluteError) {
         float min = x[xOffset];
         float max = x[xOffset];
         float sumW = weights[0];
@@ -118,7 +136,7 @@ final class ScaleSearch {
             float xi = x[xOffset + i];
             levels[i] = clampAffine(CRounding.nearestInt(iscale * (xi - min)), nmax);
             float diff = scale * levels[i] + min - xi;
-            bestError += weights[i] * (diff * diff);
+            bestError += weights[i] * error(diff, absoluteError);
         }
         for (int is = 0; is <= nstep; is++) {
             iscale = (rmin + rdelta * is + nmax) / (max - min);
@@ -145,7 +163,7 @@ final class ScaleSearch {
                 float error = 0;
                 for (int i = 0; i < n; i++) {
                     float diff = thisScale * scratch[i] + thisMin - x[xOffset + i];
-                    error += weights[i] * (diff * diff);
+                    error += weights[i] * error(diff, absoluteError);
                 }
                 if (error < bestError) {
                     System.arraycopy(scratch, 0, levels, 0, n);
@@ -156,6 +174,150 @@ final class ScaleSearch {
             }
         }
         return new Affine(scale, min);
+    }
+
+    private static float error(float diff, boolean absolute) {
+        return absolute ? Math.abs(diff) : diff * diff;
+    }
+
+    /**
+     * Symmetric levels {@code -nmax..nmax-1} weighted by x², refined by up to five rounds of coordinate descent
+     * ({@code make_q3_quants} with do_rmse, Q3_K's search without importance). Writes levels shifted by
+     * {@code nmax} into {@code levels[levelOffset..]} and returns the scale.
+     */
+    static float symmetricDescent(int n, int nmax, float[] x, int xOffset, int[] levels, int levelOffset) {
+        float max = 0;
+        float amax = 0;
+        for (int i = 0; i < n; i++) {
+            float ax = Math.abs(x[xOffset + i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[xOffset + i];
+            }
+        }
+        if (amax < GROUP_MAX_EPS) {
+            Arrays.fill(levels, levelOffset, levelOffset + n, 0);
+            return 0f;
+        }
+        float iscale = -nmax / max;
+        float sumlx = 0;
+        float suml2 = 0;
+        for (int i = 0; i < n; i++) {
+            float xi = x[xOffset + i];
+            int l = clampSymmetric(CRounding.nearestInt(iscale * xi), nmax);
+            levels[levelOffset + i] = l;
+            float w = xi * xi;
+            sumlx += w * xi * l;
+            suml2 += w * l * l;
+        }
+        for (int round = 0; round < 5; round++) {
+            int changed = 0;
+            for (int i = 0; i < n; i++) {
+                float xi = x[xOffset + i];
+                int li = levels[levelOffset + i];
+                float w = xi * xi;
+                float slx = sumlx - w * xi * li;
+                if (slx > 0) {
+                    float sl2 = suml2 - w * li * li;
+                    int newL = clampSymmetric(CRounding.nearestInt(xi * sl2 / slx), nmax);
+                    if (newL != li) {
+                        slx += w * xi * newL;
+                        sl2 += w * newL * newL;
+                        if (sl2 > 0 && slx * slx * suml2 > sumlx * sumlx * sl2) {
+                            levels[levelOffset + i] = newL;
+                            sumlx = slx;
+                            suml2 = sl2;
+                            changed++;
+                        }
+                    }
+                }
+            }
+            if (changed == 0) {
+                break;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            levels[levelOffset + i] += nmax;
+        }
+        return suml2 > 0.0f ? sumlx / suml2 : 0.0f;
+    }
+
+    /**
+     * Levels {@code 0..nmax} for values meant to be non-negative (a super-block's sub-block scales or mins): the
+     * best of nine candidate scales around {@code nmax / max}, then coordinate descent on the weighted squared
+     * error ({@code make_qp_quants}). Levels are kept as C's {@code uint8_t}, so a negative one wraps to 256 − l.
+     */
+    static float nonNegative(int n, int nmax, float[] x, int[] levels, float[] weights) {
+        float max = 0;
+        for (int i = 0; i < n; i++) {
+            max = max > x[i] ? max : x[i];
+        }
+        if (max < GROUP_MAX_EPS) {
+            Arrays.fill(levels, 0, n, 0);
+            return 0f;
+        }
+        float iscale = nmax / max;
+        for (int i = 0; i < n; i++) {
+            levels[i] = CRounding.nearestInt(iscale * x[i]) & 0xFF;
+        }
+        float scale = 1 / iscale;
+        float bestMse = 0;
+        for (int i = 0; i < n; i++) {
+            float diff = x[i] - scale * levels[i];
+            bestMse += weights[i] * diff * diff;
+        }
+        for (int is = -4; is <= 4; is++) {
+            if (is == 0) {
+                continue;
+            }
+            float iscaleIs = (0.1f * is + nmax) / max;
+            float scaleIs = 1 / iscaleIs;
+            float mse = 0;
+            for (int i = 0; i < n; i++) {
+                int l = Math.min(nmax, CRounding.nearestInt(iscaleIs * x[i]));
+                float diff = x[i] - scaleIs * l;
+                mse += weights[i] * diff * diff;
+            }
+            if (mse < bestMse) {
+                bestMse = mse;
+                iscale = iscaleIs;
+            }
+        }
+        float sumlx = 0;
+        float suml2 = 0;
+        for (int i = 0; i < n; i++) {
+            int l = Math.min(nmax, CRounding.nearestInt(iscale * x[i]));
+            levels[i] = l & 0xFF;
+            float w = weights[i];
+            sumlx += w * x[i] * l;
+            suml2 += w * l * l;
+        }
+        for (int round = 0; round < 5; round++) {
+            int changed = 0;
+            for (int i = 0; i < n; i++) {
+                float w = weights[i];
+                int li = levels[i];
+                float slx = sumlx - w * x[i] * li;
+                float sl2 = suml2 - w * li * li;
+                if (slx > 0 && sl2 > 0) {
+                    int newL = Math.min(nmax, CRounding.nearestInt(x[i] * sl2 / slx));
+                    if (newL != li) {
+                        slx += w * x[i] * newL;
+                        sl2 += w * newL * newL;
+                        if (slx * slx * suml2 > sumlx * sumlx * sl2) {
+                            levels[i] = newL & 0xFF;
+                            sumlx = slx;
+                            suml2 = sl2;
+                            changed++;
+                        }
+                    }
+                }
+            }
+            if (changed == 0) {
+                break;
+            }
+        }
+        return suml2 > 0.0f ? sumlx / suml2 : 0.0f;
     }
 
     private static int clampAffine(int l, int nmax) {

@@ -11,79 +11,80 @@ import java.util.Arrays;
  * other. Subclasses provide one block's encoding and decoding; {@link #decodeBlock} is public so that compute
  * kernels can decode a block straight into their own buffers.
  */
-public abstract class SuperBlockCodec implements QuantCodec {
+public abstract class SuperBlockCodec extends BlockCodec {
 
     /** Values per super-block (ggml's {@code QK_K}). */
     public static final int QK_K = 256;
 
-    private final GgmlType type;
-
     SuperBlockCodec(GgmlType type) {
+        super(type);
         if (type.blockSize != QK_K) {
             throw new IllegalArgumentException(type + " is not a 256-value super-block type");
         }
-        this.type = type;
-    }
-
-    @Override
-    public final GgmlType type() {
-        return type;
     }
 
     /** Decodes the 256 values of the block at byte {@code offset} of {@code src} into {@code dst[dstOffset..]}. */
+    @Override
     public abstract void decodeBlock(MemorySegment src, long offset, float[] dst, int dstOffset);
 
     /**
-     * Encodes the 256 values at {@code x[xOffset..]} into {@code out} (one block, zeroed by the caller).
+     * Encodes the 256 values at {@code x[xOffset..]} into {@code s.block}, which the caller has zeroed.
      *
      * @param importance per-value importance from {@code importance[impOffset..]}, or null
      */
-    abstract void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch scratch, byte[] out);
-
-    @Override
-    public final void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        int blocks = blockCount(n);
-        for (int b = 0; b < blocks; b++) {
-            decodeBlock(src, offset + (long) b * type.typeSize, dst, dstOffset + b * QK_K);
-        }
-    }
+    abstract void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s);
 
     @Override
     public final void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst,
                                   long offset) {
-        int blocks = blockCount(n);
+        int blocks = wholeBlocks(n);
         if (importance != null && importance.length < n) {
             throw new IllegalArgumentException("importance has " + importance.length + " weights for a row of " + n
                     + " values");
         }
-        Scratch scratch = new Scratch();
-        byte[] block = new byte[type.typeSize];
+        int blockBytes = type().typeSize;
+        Scratch scratch = new Scratch(blockBytes);
         for (int b = 0; b < blocks; b++) {
-            Arrays.fill(block, (byte) 0);
-            encodeBlock(src, srcOffset + b * QK_K, importance, b * QK_K, scratch, block);
-            MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, offset + (long) b * type.typeSize, block.length);
+            Arrays.fill(scratch.block, (byte) 0);
+            encodeBlock(src, srcOffset + b * QK_K, importance, b * QK_K, scratch);
+            MemorySegment.copy(scratch.block, 0, dst, ValueLayout.JAVA_BYTE, offset + (long) b * blockBytes,
+                    blockBytes);
         }
     }
 
-    private int blockCount(int n) {
-        if (n % QK_K != 0) {
-            throw new IllegalArgumentException(type + " needs a multiple of " + QK_K + " values, got " + n);
-        }
-        return n / QK_K;
-    }
-
-    /** Working arrays of one encoding pass, reused from block to block of a row. */
+    /** The block being encoded and the working arrays of one encoding pass, reused from block to block of a row. */
     static final class Scratch {
-        final byte[] levels = new byte[QK_K];
-        final byte[] aux = new byte[32];
+        final byte[] block;
+        /** {@link #block} as a segment, for little-endian and packed-field access. */
+        final MemorySegment view;
+        final int[] levels = new int[QK_K];
+        final int[] subLevels = new int[32];
+        final int[] aux = new int[32];
         final float[] weights = new float[32];
         final float[] scales = new float[16];
         final float[] mins = new float[16];
         final float[] subBlockWeights = new float[16];
-        final byte[] scaleLevels = new byte[16];
-        final byte[] minLevels = new byte[16];
-        final int[] packedScales = new int[16];
-        final int[] packedMins = new int[16];
+        final int[] scaleLevels = new int[16];
+        final int[] minLevels = new int[16];
         final short[] blockSums = new short[16];
+
+        Scratch(int blockBytes) {
+            block = new byte[blockBytes];
+            view = MemorySegment.ofArray(block);
+        }
+
+        /** The sum of {@code weights[0..n)}, accumulated in order. */
+        float sumOfWeights(int n) {
+            float sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += weights[i];
+            }
+            return sum;
+        }
+
+        /** Stores a sub-block search's levels ({@link #subLevels}) at {@code levels[offset..offset+n)}. */
+        void keepSubLevels(int offset, int n) {
+            System.arraycopy(subLevels, 0, levels, offset, n);
+        }
     }
 }

@@ -62,21 +62,12 @@ final class SymmetricCodec extends BlockCodec {
 
     /** ggml's reference quantizer for one block; returns the scale. */
     private float referenceLevels(float[] x, int from, int[] levels) {
-        float amax = 0;
-        float max = 0;
-        for (int j = 0; j < LevelPacking.BLOCK; j++) {
-            float v = x[from + j];
-            if (amax < Math.abs(v)) {
-                amax = Math.abs(v);
-                max = v;
-            }
-        }
+        float max = ScaleSearch.largestMagnitude(x, from, LevelPacking.BLOCK);
         float d = max / -offset;
         float id = d != 0 ? 1.0f / d : 0.0f;
         float bias = offset + 0.5f;
         for (int j = 0; j < LevelPacking.BLOCK; j++) {
-            // C converts to an integer type by truncation
-            levels[j] = Math.min(maxLevel, (int) (x[from + j] * id + bias));
+            levels[j] = Math.min(maxLevel, CRounding.toInt8(x[from + j] * id + bias));
         }
         return d;
     }

@@ -1,5 +1,8 @@
 package org.bitclass.quant;
 
+import org.bitclass.gguf.GgmlType;
+import org.bitclass.gguf.GgufFile;
+import org.bitclass.gguf.TensorInfo;
 import org.bitclass.testutil.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -7,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -55,6 +59,24 @@ class ImatrixTest {
     }
 
     @Test
+    void importanceForATensorFollowsLlamaQuantizesSizeRules() throws IOException {
+        Imatrix m = Imatrix.read(GGUF);
+        var q = new TensorInfo("blk.0.attn_q.weight", new long[]{256, 256}, GgmlType.F32, 0);
+        assertThat(m.importanceFor(q).orElseThrow()).hasSize(256);
+        var wrong = new TensorInfo("blk.0.attn_q.weight", new long[]{128, 256}, GgmlType.F32, 0);
+        assertThatThrownBy(() -> m.importanceFor(wrong)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("imatrix size 256 is different from tensor size 128 for blk.0.attn_q.weight");
+        var embd = new TensorInfo("token_embd.weight", new long[]{256, 4101}, GgmlType.F32, 0);
+        assertThat(m.importanceFor(embd)).isEmpty();
+
+        Imatrix experts = Imatrix.of(Map.of("token_embd.weight", new Imatrix.Entry(new float[6], new long[]{1, 1, 1}),
+                "blk.0.ffn_up_exps.weight", new Imatrix.Entry(new float[6], new long[]{1, 1, 1})), List.of(), 1, 1);
+        assertThat(experts.importanceFor(embd)).isEmpty();
+        var exps = new TensorInfo("blk.0.ffn_up_exps.weight", new long[]{2, 5, 3}, GgmlType.F32, 0);
+        assertThat(experts.importanceFor(exps).orElseThrow()).hasSize(6);
+    }
+
+    @Test
     void importanceIsTheMeanPerMatrixAndOnesWhereAMatrixSawNothing() {
         Imatrix m = Imatrix.of(Map.of("e.weight", new Imatrix.Entry(
                 new float[]{3, 6, 9, 12, 5, 7}, new long[]{3, 0, 2})), List.of("d"), 1, 4);
@@ -67,7 +89,7 @@ class ImatrixTest {
                 new float[]{3, 6, 9, 12, 5, 7}, new long[]{3, 0, 2})), List.of("a.txt", "b.txt"), 5, 64);
         Path out = dir.resolve("experts.gguf");
         m.writeGguf(out);
-        try (var file = org.bitclass.gguf.GgufFile.open(out)) {
+        try (var file = GgufFile.open(out)) {
             assertThat(file.tensor("blk.0.ffn_up_exps.weight.in_sum2").shape()).containsExactly(2, 3);
             assertThat(file.tensor("blk.0.ffn_up_exps.weight.counts").shape()).containsExactly(1, 3);
         }
@@ -116,7 +138,7 @@ class ImatrixTest {
     void truncatedLegacyFileIsRejectedWithAClearMessage(@TempDir Path dir) throws IOException {
         byte[] all = Files.readAllBytes(DAT);
         Path cut = dir.resolve("cut.dat");
-        Files.write(cut, java.util.Arrays.copyOf(all, 100));
+        Files.write(cut, Arrays.copyOf(all, 100));
         assertThatThrownBy(() -> Imatrix.read(cut))
                 .isInstanceOf(ImatrixFormatException.class).hasMessageContaining("file ends while reading");
     }
