@@ -11,6 +11,7 @@ import org.bitclass.gguf.TensorInfo;
 import org.bitclass.model.synth.SynthModelWriter;
 import org.bitclass.model.synth.SynthSpec;
 import org.bitclass.testutil.SharedData;
+import org.bitclass.tokenizer.Tokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -204,6 +205,27 @@ class Qwen35BehaviourTest {
                     GgufValue.ofArray(GgufArray.ofInt32(1, 1, 1, 1, 1, 1, 1, 0))), Map.of());
         }
         assertThatThrownBy(() -> Models.open(flagged, 1)).hasMessageContaining("blk.3.attn_qkv.weight");
+    }
+
+    /**
+     * The generator reuses a cached prompt prefix by rewinding the session; a recurrent session cannot rewind, so it
+     * evaluates such a prompt again from the start, with the same result as a fresh generator.
+     */
+    @Test
+    void generatorStartsOverWhenAPromptDropsCachedTokens() throws IOException {
+        Path mini = SharedData.path("models/qwen35-mini.gguf");
+        Tokenizer tokenizer = Tokenizer.open(mini);
+        int[] first = Arrays.copyOf(tokens, 12);
+        int[] second = Arrays.copyOf(tokens, 8);
+        try (LanguageModel m = Models.open(mini, 2)) {
+            Generator reused = new Generator(m.newSession(64), tokenizer);
+            reused.generate(first, new Sampler(Sampler.Settings.greedy()), 6, List.of(), s -> { }, () -> false);
+            Generator.Result again = reused.generate(second, new Sampler(Sampler.Settings.greedy()), 6, List.of(),
+                    s -> { }, () -> false);
+            Generator.Result fresh = new Generator(m.newSession(64), tokenizer).generate(second,
+                    new Sampler(Sampler.Settings.greedy()), 6, List.of(), s -> { }, () -> false);
+            assertThat(again.tokens()).hasSize(6).containsExactly(fresh.tokens());
+        }
     }
 
     /** Copies {@code in} with edited metadata and extra tensors appended. */
