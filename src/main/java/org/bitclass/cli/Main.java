@@ -10,16 +10,18 @@ import picocli.CommandLine.Command;
         description = "Mixed-precision GGUF quantization, evaluation and serving in pure Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                BenchCommand.class,
                 ChatCommand.class,
                 DemoCommand.class,
                 GenerateCommand.class,
+                HealthCommand.class,
+                ImatrixCommand.class,
                 InspectCommand.class,
+                PerplexityCommand.class,
                 QuantizeCommand.class,
+                SensitivityCommand.class,
                 SynthCommand.class,
                 TokenizeCommand.class,
-                BenchCommand.class,
-                PerplexityCommand.class,
-                HealthCommand.class,
         })
 public final class Main implements Runnable {
 

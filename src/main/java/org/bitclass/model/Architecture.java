@@ -3,14 +3,16 @@ package org.bitclass.model;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The dense transformer architectures this forward pass runs, with what sets them apart (see spec §9). */
+/** The architectures the engine runs, with what sets them apart (see spec §9). */
 public enum Architecture {
     /** Adjacent-pair RoPE (the converter permuted q and k rows to make that equal to HF's rotate-half). */
     LLAMA("llama", Rope.Style.ADJACENT_PAIRS, false),
     /** NeoX RoPE; q, k and v usually carry biases. */
     QWEN2("qwen2", Rope.Style.HALVES, false),
     /** NeoX RoPE with a per-head RMSNorm of q and k before it. */
-    QWEN3("qwen3", Rope.Style.HALVES, true);
+    QWEN3("qwen3", Rope.Style.HALVES, true),
+    /** Qwen3.5 hybrid: Gated DeltaNet layers and gated full attention ({@link Qwen35Transformer}). */
+    QWEN35("qwen35", Rope.Style.HALVES, true);
 
     final String ggufName;
     final Rope.Style ropeStyle;

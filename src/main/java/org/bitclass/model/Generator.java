@@ -99,6 +99,9 @@ public final class Generator {
             common++;
         }
         common = Math.min(common, prompt.length - 1); // at least one token must run to give logits
+        if (common < history.size() && session instanceof RecurrentSession) {
+            common = 0; // a recurrent state cannot drop its last tokens: evaluate the whole prompt again
+        }
         while (history.size() > common) {
             history.removeLast();
         }

@@ -43,7 +43,7 @@ public record ModelConfig(Architecture architecture, int nEmbd, int nLayer, int 
     }
 
     /** A key that may be a scalar or a per-layer array; per-layer values must all be equal here. */
-    private static int uniform(GgufMetadata md, String key, int nLayer, int fallback) {
+    static int uniform(GgufMetadata md, String key, int nLayer, int fallback) {
         if (!md.contains(key)) {
             return fallback;
         }

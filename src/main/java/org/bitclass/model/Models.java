@@ -20,9 +20,9 @@ public final class Models {
         GgufModel gguf = GgufModel.open(path);
         WorkerPool pool = null;
         try {
-            Architecture.of(gguf.metadata().architecture());
+            Architecture arch = Architecture.of(gguf.metadata().architecture());
             pool = new WorkerPool(threads);
-            return new DenseTransformer(gguf, pool);
+            return arch == Architecture.QWEN35 ? new Qwen35Transformer(gguf, pool) : new DenseTransformer(gguf, pool);
         } catch (RuntimeException e) {
             if (pool != null) {
                 pool.close();

@@ -26,6 +26,10 @@ import java.util.TreeMap;
  * stores per value {@code sum / count * ncall} and one {@code ncall} (chunks) per tensor; such an imatrix is
  * kept as read ({@link #isLegacy()}), with {@code counts = {ncall}}, so that the importance llama-quantize
  * derives from it is reproduced bit for bit.
+ * <p>
+ * An entry may also carry the per-column sums of the activations themselves (stored as {@code <name>.in_sum} by
+ * {@code bitclass imatrix --with-mean}). llama.cpp defines no such tensor; its loader keeps only names ending in
+ * {@code .in_sum2} and {@code .counts}, so it ignores them.
  */
 public final class Imatrix {
 
@@ -35,12 +39,24 @@ public final class Imatrix {
 
     /**
      * One tensor's statistics. For GGUF-origin data {@code sums.length} is a multiple of {@code counts.length}
-     * (one count per matrix); for legacy data {@code counts} holds the single {@code ncall}.
+     * (one count per matrix); for legacy data {@code counts} holds the single {@code ncall}. {@code inputSums}
+     * (the per-column sums of the activations, laid out like {@code sums}) is null when not collected.
      */
-    public record Entry(float[] sums, long[] counts) {
+    public record Entry(float[] sums, long[] counts, float[] inputSums) {
         public Entry {
             sums = sums.clone();
             counts = counts.clone();
+            if (inputSums != null) {
+                if (inputSums.length != sums.length) {
+                    throw new IllegalArgumentException(inputSums.length + " input sums for " + sums.length + " columns");
+                }
+                inputSums = inputSums.clone();
+            }
+        }
+
+        /** Squared sums and counts only, as llama-imatrix collects them. */
+        public Entry(float[] sums, long[] counts) {
+            this(sums, counts, null);
         }
 
         @Override
@@ -51,6 +67,12 @@ public final class Imatrix {
         @Override
         public long[] counts() {
             return counts.clone();
+        }
+
+        /** The per-column sums of the activations, or null when they were not collected. */
+        @Override
+        public float[] inputSums() {
+            return inputSums == null ? null : inputSums.clone();
         }
 
         /** Matrices (experts) in a GGUF-origin entry; 1 for a legacy entry. */
@@ -203,7 +225,8 @@ public final class Imatrix {
 
     /**
      * Writes llama.cpp's GGUF imatrix format. Legacy data is first converted the way llama-imatrix does when it
-     * loads a {@code .dat} file (sums and counts times the chunk size), which needs a known chunk size.
+     * loads a {@code .dat} file (sums and counts times the chunk size), which needs a known chunk size. Input sums,
+     * where present, follow an entry's counts as {@code <name>.in_sum}.
      */
     public void writeGguf(Path path) throws IOException {
         ImatrixGgufFormat.write(legacy ? rawFromLegacy() : entries, datasets, chunkCount, chunkSize, path);
@@ -234,7 +257,7 @@ public final class Imatrix {
      * Writes the legacy {@code .dat} format as llama-imatrix {@code --output-format dat} does: entries without
      * any activations are skipped, matrices without activations are stored as ones, each value is
      * {@code sum / count * ncall} with {@code ncall} the chunks covering the largest count, and the tail names
-     * the last dataset.
+     * the last dataset. The format has no place for input sums; they are left out.
      */
     public void writeDat(Path path) throws IOException {
         List<ImatrixDatFormat.StoredEntry> stored = new ArrayList<>();

@@ -21,11 +21,13 @@ import java.util.SortedMap;
 /**
  * llama.cpp's GGUF imatrix format: per entry an F32 tensor {@code <name>.in_sum2} of shape [ne0, matrices]
  * and {@code <name>.counts} of shape [1, matrices] (1-D when there is one matrix), entries in name order,
- * plus the {@code imatrix.*} keys.
+ * plus the {@code imatrix.*} keys. Our optional {@code <name>.in_sum} (shaped like {@code in_sum2}) follows an
+ * entry's counts; llama.cpp skips it.
  */
 final class ImatrixGgufFormat {
 
     private static final String IN_SUM2 = ".in_sum2";
+    private static final String IN_SUM = ".in_sum";
     private static final String COUNTS = ".counts";
     private static final String KEY_DATASETS = "imatrix.datasets";
     private static final String KEY_CHUNK_COUNT = "imatrix.chunk_count";
@@ -44,11 +46,14 @@ final class ImatrixGgufFormat {
             List<String> datasets = meta.getArray(KEY_DATASETS).elements() instanceof String[] names
                     ? List.of(names) : List.of();
             SortedMap<String, TensorInfo[]> pairs = Imatrix.sortedByName();
+            Map<String, TensorInfo> inputSums = Imatrix.sortedByName();
             for (TensorInfo t : file.tensors()) {
                 if (t.name().endsWith(IN_SUM2)) {
                     pairs.computeIfAbsent(stripSuffix(t.name(), IN_SUM2), k -> new TensorInfo[2])[0] = t;
                 } else if (t.name().endsWith(COUNTS)) {
                     pairs.computeIfAbsent(stripSuffix(t.name(), COUNTS), k -> new TensorInfo[2])[1] = t;
+                } else if (t.name().endsWith(IN_SUM)) {
+                    inputSums.put(stripSuffix(t.name(), IN_SUM), t);
                 }
             }
             if (pairs.isEmpty()) {
@@ -71,7 +76,13 @@ final class ImatrixGgufFormat {
                 for (int i = 0; i < c.length; i++) {
                     rounded[i] = roundHalfAway(c[i]);
                 }
-                entries.put(pair.getKey(), new Imatrix.Entry(s, rounded));
+                TensorInfo sumsOfX = inputSums.get(pair.getKey());
+                float[] x = sumsOfX == null ? null : readF32(file, sumsOfX, path);
+                if (x != null && x.length != s.length) {
+                    throw new ImatrixFormatException(path, "entry " + pair.getKey() + " has " + x.length
+                            + " input sums for " + s.length + " sums of squares");
+                }
+                entries.put(pair.getKey(), new Imatrix.Entry(s, rounded, x));
             }
             return Imatrix.of(entries, datasets, meta.getInt(KEY_CHUNK_COUNT), meta.getInt(KEY_CHUNK_SIZE));
         }
@@ -106,10 +117,13 @@ final class ImatrixGgufFormat {
             int nmat = e.getValue().matrixCount();
             int perMatrix = e.getValue().sums().length / nmat;
             // like ggml, a single matrix is written as a 1-D tensor (trailing dimensions of 1 are dropped)
-            tensors.add(new TensorInfo(e.getKey() + IN_SUM2,
-                    nmat == 1 ? new long[]{perMatrix} : new long[]{perMatrix, nmat}, GgmlType.F32, 0));
+            long[] valueShape = nmat == 1 ? new long[]{perMatrix} : new long[]{perMatrix, nmat};
+            tensors.add(new TensorInfo(e.getKey() + IN_SUM2, valueShape, GgmlType.F32, 0));
             tensors.add(new TensorInfo(e.getKey() + COUNTS,
                     nmat == 1 ? new long[]{1} : new long[]{1, nmat}, GgmlType.F32, 0));
+            if (e.getValue().inputSums() != null) {
+                tensors.add(new TensorInfo(e.getKey() + IN_SUM, valueShape, GgmlType.F32, 0));
+            }
         }
         try (GgufWriter w = GgufWriter.create(path, meta, tensors)) {
             for (Imatrix.Entry e : entries.values()) {
@@ -120,6 +134,10 @@ final class ImatrixGgufFormat {
                     asFloats[i] = counts[i];
                 }
                 w.append(littleEndian(asFloats));
+                float[] inputSums = e.inputSums();
+                if (inputSums != null) {
+                    w.append(littleEndian(inputSums));
+                }
             }
             w.commit();
         }

@@ -4,6 +4,8 @@ import org.bitclass.gguf.GgmlType;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.GgufWriter;
 import org.bitclass.gguf.TensorInfo;
+import org.bitclass.quant.FileType;
+import org.bitclass.quant.ModelQuantizer;
 import org.bitclass.quant.TensorQuantizer;
 
 import java.io.IOException;
@@ -33,6 +35,19 @@ final class TestModels {
                 }
                 w.commit();
             }
+        }
+        return target;
+    }
+
+    /**
+     * {@code source} quantized by {@link ModelQuantizer} as {@code llama-quantize --pure} does: every tensor llama.cpp
+     * allows to be quantized becomes {@code type}; norms, convolution kernels and other vectors keep theirs.
+     */
+    static Path pure(Path source, GgmlType type, Path dir) throws IOException {
+        Path target = dir.resolve(source.getFileName().toString().replace(".gguf", "-" + type + ".gguf"));
+        FileType fileType = FileType.forType(type).orElseThrow();
+        try (GgufModel in = GgufModel.open(source)) {
+            new ModelQuantizer(t -> type, fileType, null, null, false, 2).quantize(in, target, (i, n, from, to) -> { });
         }
         return target;
     }

@@ -1,0 +1,106 @@
+package org.bitclass.cli;
+
+import org.bitclass.calib.ImatrixCalibration;
+import org.bitclass.calib.ImatrixMerge;
+import org.bitclass.quant.Imatrix;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code bitclass imatrix}: llama-imatrix's importance matrix, and merging of imatrix files. */
+@Command(name = "imatrix", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compute an importance matrix (per weight matrix, the sum of squared inputs per column and the",
+                "token count) over a calibration text, with the same chunks, statistics and file format as",
+                "llama-imatrix, printing the running perplexity. With --merge, combine imatrix files instead."},
+        footer = {"", "Examples:",
+                "  bitclass imatrix model.gguf -f calibration.txt -o model.imatrix.gguf",
+                "  bitclass imatrix model.gguf -f calibration.txt -c 512 --chunks 100 --format dat -o model.imatrix.dat",
+                "  bitclass imatrix --merge a.imatrix.gguf b.imatrix.gguf -o ab.imatrix.gguf"})
+public final class ImatrixCommand implements Callable<Integer> {
+
+    enum Format { gguf, dat }
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "the model (GGUF)")
+    Path model;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "TEXT", description = "calibration text (UTF-8)")
+    Path text;
+
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "tokens per chunk (default: ${DEFAULT-VALUE})")
+    int contextSize = 512;
+
+    @Option(names = "--chunks", paramLabel = "N", description = "evaluate at most N chunks (default: all)")
+    int chunks = -1;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "imatrix file to write (default: ${DEFAULT-VALUE})")
+    Path output = Path.of("imatrix.gguf");
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "gguf (llama.cpp's current format) or dat (legacy) (default: ${DEFAULT-VALUE})")
+    Format format = Format.gguf;
+
+    @Option(names = "--process-output", description = "also collect the output head (output.weight, or token_embd.weight when tied)")
+    boolean processOutput;
+
+    @Option(names = "--with-mean", description = "also store per-column sums of the inputs as <name>.in_sum (GGUF only; llama.cpp ignores them)")
+    boolean withMean;
+
+    @Option(names = "--parse-special", description = "treat special-token text in the calibration text as special tokens")
+    boolean parseSpecial;
+
+    @Option(names = "--merge", arity = "1..*", paramLabel = "IMATRIX",
+            description = "merge these imatrix files (GGUF or .dat) into --output, weighted by their token counts")
+    List<Path> merge = new ArrayList<>();
+
+    @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Override
+    public Integer call() throws IOException {
+        if (withMean && format == Format.dat) {
+            throw new IllegalArgumentException("--with-mean needs the GGUF format: the .dat format has no place for input sums");
+        }
+        if (contextSize < 1) {
+            throw new IllegalArgumentException("--ctx-size must be positive");
+        }
+        Imatrix imatrix = merge.isEmpty() ? calibrate() : merged();
+        if (format == Format.dat) {
+            imatrix.writeDat(output);
+        } else {
+            imatrix.writeGguf(output);
+        }
+        System.out.printf(Locale.ROOT, "saved imatrix of %d tensors (%d chunks of %d tokens) to %s%n",
+                imatrix.entryCount(), imatrix.chunkCount(), imatrix.chunkSize(), output);
+        return 0;
+    }
+
+    private Imatrix merged() throws IOException {
+        if (model != null || text != null) {
+            throw new IllegalArgumentException("--merge takes imatrix files only, not a model or a text");
+        }
+        List<Imatrix> inputs = new ArrayList<>();
+        for (Path p : merge) {
+            inputs.add(Imatrix.read(p));
+        }
+        return ImatrixMerge.merge(inputs, contextSize);
+    }
+
+    private Imatrix calibrate() throws IOException {
+        if (model == null || text == null) {
+            throw new IllegalArgumentException("give a MODEL and a calibration text (-f TEXT), or --merge imatrix files");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1");
+        }
+        var options = new ImatrixCalibration.Options(contextSize, chunks, processOutput, withMean, parseSpecial);
+        ImatrixCalibration.Result result = CalibrationRun.run(model, text, options, threads);
+        return result.imatrix();
+    }
+}
