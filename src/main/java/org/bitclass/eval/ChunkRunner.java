@@ -18,9 +18,9 @@ final class ChunkRunner {
     static void run(LogitsSource model, EvalChunks chunks, Scorer scorer, IntConsumer chunkDone) {
         int first = chunks.first();
         int last = chunks.nCtx() - 1; // the last position has no next token in the chunk
+        int[] tokens = chunks.tokens();
         for (int c = 0; c < chunks.nChunk(); c++) {
             int start = c * chunks.nCtx();
-            int[] tokens = chunks.tokens();
             int[] expectedPosition = {first};
             model.evaluate(chunks.chunk(c), first, last, (position, logits, offset) -> {
                 if (position != expectedPosition[0]++) {
