@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /** Prompt-processing and generation speed, measured the way llama-bench does (random tokens, empty cache per run). */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench",
+        header = "Measure prompt and generation speed, like llama-bench.", mixinStandardHelpOptions = true,
         description = "Measure prompt processing (pp) and token generation (tg) speed in tokens/s.")
 final class BenchCommand implements Callable<Integer> {
 

@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code bitclass chat}: a terminal chat using the model's own chat template, replies streamed. */
-@Command(name = "chat", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "chat",
+        header = "Chat with a model in the terminal, using its own chat template.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Chat with a model in the terminal. Messages are formatted with the model's chat template",
                 "(tokenizer.chat_template), exactly as Hugging Face renders it. Replies stream as they are generated;",
                 "Ctrl-C stops a reply (and quits when no reply is running).",

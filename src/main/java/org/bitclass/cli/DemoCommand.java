@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
  * {@code bitclass demo}: the whole pipeline on the bundled Minima model — calibrate an importance matrix,
  * quantize to several types with it, and judge each against the unquantized model by perplexity and KL divergence.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "demo",
+        header = "Run the whole pipeline on the bundled demo model (a few minutes).", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the main job on the bundled demo model, in a few minutes.",
                 "Minima (demo/" + DemoFiles.MODEL + ", 7M parameters, Qwen3 architecture, trained on the KJV bible)",
                 "is calibrated on demo/" + DemoFiles.CALIBRATION_TEXT + " (importance matrix), quantized to several types",

@@ -20,7 +20,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code bitclass generate}: raw text completion, streamed, the prompt printed first as llama.cpp does. */
-@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "generate",
+        header = "Continue a text with a model (raw completion, streamed).", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Continue a text with the model (no chat template). Prints the prompt and the continuation as",
                 "it is generated; timings go to stderr."},
         footer = {"", "Examples:",

@@ -15,7 +15,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code bitclass imatrix}: llama-imatrix's importance matrix, and merging of imatrix files. */
-@Command(name = "imatrix", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "imatrix",
+        header = "Compute an importance matrix over a calibration text, like llama-imatrix.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compute an importance matrix (per weight matrix, the sum of squared inputs per column and the",
                 "token count) over a calibration text, with the same chunks, statistics and file format as",
                 "llama-imatrix, printing the running perplexity. With --merge, combine imatrix files instead."},

@@ -8,6 +8,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "BitClass 0.1.0",
         description = "Mixed-precision GGUF quantization, evaluation and serving in pure Java.",
+        footer = {"", "A typical run (./bitclass demo does all of it on the bundled model):",
+                "  bitclass imatrix model-bf16.gguf -f calib.txt -o imatrix.gguf",
+                "  bitclass quantize model-bf16.gguf model-q4k.gguf --type Q4_K --imatrix imatrix.gguf",
+                "  bitclass perplexity model-bf16.gguf -f test.txt --kld-base base.kld",
+                "  bitclass perplexity model-q4k.gguf --kld base.kld",
+                "  bitclass chat model-q4k.gguf",
+                "", "'bitclass COMMAND --help' explains each command with examples."},
         subcommands = {
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,

@@ -31,7 +31,8 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 /** {@code bitclass perplexity}: llama-perplexity's perplexity and KL-divergence measurements, with its printouts. */
-@Command(name = "perplexity", mixinStandardHelpOptions = true,
+@Command(name = "perplexity",
+        header = "Measure perplexity and KL divergence, like llama-perplexity.", mixinStandardHelpOptions = true,
         description = {"Measure a model's perplexity on a text as llama-perplexity does: chunks of -c tokens, each",
                 "scored on its second half. With --kld-base, also save the model's token probabilities; with --kld,",
                 "compare another model (a quantization) with such a file: KL divergence, Δp, same top token."},

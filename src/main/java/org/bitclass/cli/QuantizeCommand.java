@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /** {@code bitclass quantize}: one type for every weight matrix, like {@code llama-quantize --pure}. */
-@Command(name = "quantize", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "quantize",
+        header = "Quantize a model to one type, bit-exact with llama-quantize --pure.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Quantize every weight matrix of a model (token embedding included) to one type, bit-exact with",
                 "llama-quantize --pure. Vectors (norms, biases) keep their type. A row length the type's block does",
                 "not divide falls back to llama.cpp's compatible type. The output appears only when complete."},

@@ -15,7 +15,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code bitclass sensitivity}: Hessian-diagonal sensitivity per tensor, layer and role, for the bit allocator. */
-@Command(name = "sensitivity", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "sensitivity",
+        header = "Rank layers and tensor roles by sensitivity to quantization noise.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Rank a model's layers and tensor roles by their sensitivity to quantization noise:",
                 "sum_ij H_jj * w_ij^2 per tensor, with H_jj = E[x_j^2] the mean squared input of column j (the",
                 "diagonal of the layer's Hessian, from an imatrix). Calibrates first when given a text.",

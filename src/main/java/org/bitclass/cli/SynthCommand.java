@@ -14,7 +14,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code bitclass synth}: a random-weight model with a real model's shapes, for benchmarks and scale tests. */
-@Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "synth",
+        header = "Write a random-weight model with a real model's shapes.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write a random-weight GGUF with the dimensions of a real model, loadable by llama.cpp and BitClass.",
                 "Weights are seeded per row, so the same options give the same bytes. Matrices take --type,",
                 "vectors stay F32. The vocabulary is the bundled Minima one unless --vocab names another GGUF;",

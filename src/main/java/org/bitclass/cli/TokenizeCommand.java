@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code bitclass tokenize}: prints the tokens of a text the way llama.cpp's llama-tokenize does. */
 @Command(name = "tokenize",
+        header = "Tokenize a text with a model's vocabulary, like llama-tokenize.",
         mixinStandardHelpOptions = true,
         description = "Tokenize a text with a model's vocabulary and print the tokens like llama-tokenize.")
 final class TokenizeCommand implements Callable<Integer> {
