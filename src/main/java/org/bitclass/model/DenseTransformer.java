@@ -1,14 +1,9 @@
 package org.bitclass.model;
 
-import org.bitclass.gguf.GgmlType;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.Optional;
 
 /**
  * The pre-norm decoder shared by {@code llama}, {@code qwen2} and {@code qwen3} (llama.cpp src/models/{llama,qwen2,
@@ -20,8 +15,6 @@ public final class DenseTransformer implements LanguageModel {
 
     /** Longest batch evaluated at once; longer inputs run in consecutive batches of this size. */
     static final int MAX_BATCH = 512;
-
-    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private record Layer(float[] attnNorm, Linear q, Linear k, Linear v, float[] qNorm, float[] kNorm, Linear o,
                          float[] ffnNorm, Linear gate, Linear up, Linear down) {
@@ -44,67 +37,34 @@ public final class DenseTransformer implements LanguageModel {
         TensorInfo embd = gguf.tensor("token_embd.weight");
         this.config = ModelConfig.read(gguf.metadata(), Math.toIntExact(embd.rows()));
         this.tokenEmbedding = WeightMatrix.of(embd, gguf.data(embd));
+        ModelTensors tensors = new ModelTensors(gguf);
         this.rope = new Rope(config.architecture().ropeStyle, config.ropeDims(), config.ropeFreqBase(),
-                config.ropeScaling(), optionalVector("rope_freqs.weight"));
+                config.ropeScaling(), tensors.optionalFloats("rope_freqs.weight"));
         this.layers = new Layer[config.nLayer()];
         for (int i = 0; i < layers.length; i++) {
-            layers[i] = loadLayer("blk." + i + ".");
+            layers[i] = loadLayer(tensors, "blk." + i + ".");
         }
-        this.outputNorm = vector("output_norm.weight", config.nEmbd());
-        this.output = gguf.find("output.weight").isPresent()
-                ? linear("output", config.nEmbd(), config.nVocab())
+        this.outputNorm = tensors.vector("output_norm.weight", config.nEmbd());
+        this.output = tensors.has("output.weight")
+                ? tensors.linear("output", config.nEmbd(), config.nVocab())
                 : new Linear(tokenEmbedding, null);
     }
 
-    private Layer loadLayer(String p) {
+    private Layer loadLayer(ModelTensors t, String p) {
         ModelConfig c = config;
         boolean qkNorm = c.architecture().qkNorm;
         return new Layer(
-                vector(p + "attn_norm.weight", c.nEmbd()),
-                linear(p + "attn_q", c.nEmbd(), c.qDim()),
-                linear(p + "attn_k", c.nEmbd(), c.kvDim()),
-                linear(p + "attn_v", c.nEmbd(), c.kvDim()),
-                qkNorm ? vector(p + "attn_q_norm.weight", c.headDim()) : null,
-                qkNorm ? vector(p + "attn_k_norm.weight", c.headDim()) : null,
-                linear(p + "attn_output", c.qDim(), c.nEmbd()),
-                vector(p + "ffn_norm.weight", c.nEmbd()),
-                linear(p + "ffn_gate", c.nEmbd(), c.nFf()),
-                linear(p + "ffn_up", c.nEmbd(), c.nFf()),
-                linear(p + "ffn_down", c.nFf(), c.nEmbd()));
-    }
-
-    private Linear linear(String base, int cols, int rows) {
-        TensorInfo t = gguf.tensor(base + ".weight");
-        if (t.rowLength() != cols || t.rows() != rows) {
-            throw new IllegalArgumentException(t.name() + " has shape " + t.shapeString() + ", expected [" + cols + ", " + rows + "]");
-        }
-        float[] bias = optionalVector(base + ".bias");
-        if (bias != null && bias.length != rows) {
-            throw new IllegalArgumentException(base + ".bias has " + bias.length + " values, expected " + rows);
-        }
-        return new Linear(WeightMatrix.of(t, gguf.data(t)), bias);
-    }
-
-    private float[] vector(String name, int n) {
-        float[] v = optionalVector(name);
-        if (v == null) {
-            throw new IllegalArgumentException(gguf.path() + ": no tensor named '" + name + "'");
-        }
-        if (v.length != n) {
-            throw new IllegalArgumentException(name + " has " + v.length + " values, expected " + n);
-        }
-        return v;
-    }
-
-    private float[] optionalVector(String name) {
-        Optional<TensorInfo> t = gguf.find(name);
-        if (t.isEmpty()) {
-            return null;
-        }
-        if (t.get().type() != GgmlType.F32) {
-            throw new UnsupportedOperationException(name + " has type " + t.get().type() + ", expected F32");
-        }
-        return gguf.data(t.get()).toArray(FLOAT_LE);
+                t.vector(p + "attn_norm.weight", c.nEmbd()),
+                t.linear(p + "attn_q", c.nEmbd(), c.qDim()),
+                t.linear(p + "attn_k", c.nEmbd(), c.kvDim()),
+                t.linear(p + "attn_v", c.nEmbd(), c.kvDim()),
+                qkNorm ? t.vector(p + "attn_q_norm.weight", c.headDim()) : null,
+                qkNorm ? t.vector(p + "attn_k_norm.weight", c.headDim()) : null,
+                t.linear(p + "attn_output", c.qDim(), c.nEmbd()),
+                t.vector(p + "ffn_norm.weight", c.nEmbd()),
+                t.linear(p + "ffn_gate", c.nEmbd(), c.nFf()),
+                t.linear(p + "ffn_up", c.nEmbd(), c.nFf()),
+                t.linear(p + "ffn_down", c.nFf(), c.nEmbd()));
     }
 
     public ModelConfig config() {
