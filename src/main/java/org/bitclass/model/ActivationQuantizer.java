@@ -5,30 +5,29 @@ import org.bitclass.gguf.GgmlType;
 import java.util.Arrays;
 
 /**
- * The activation rounding llama.cpp's CPU backend applies before a quantized dot product: the input row is quantized
- * to the weight type's {@code vec_dot_type} (ggml-cpu.c type_traits_cpu) and the products use those integers.
- * This returns the values the integers stand for ({@code d·q}), so a float dot product sees the same activations.
- * Q8_0 and Q8_1 follow the x86 AVX/AVX2 quantizer (ggml-cpu/arch/x86/quants.c, which rounds ties to even and
- * scales by 127/max), not the reference one; Q8_K follows quantize_row_q8_K_ref, which x86 uses as is.
+ * The activation quantization llama.cpp's CPU backend applies before a quantized dot product: the input row is
+ * quantized to the weight type's {@code vec_dot_type} (ggml-cpu.c type_traits_cpu), blocks of integer levels with
+ * one float scale each. Q8_0 and Q8_1 follow the x86 AVX/AVX2 quantizer (ggml-cpu/arch/x86/quants.c, which rounds
+ * ties to even and scales by 127/max), not the reference one; Q8_K follows quantize_row_q8_K_ref, which x86 uses as is.
  */
 enum ActivationQuantizer {
     Q8_0(32) {
         @Override
-        void roundBlock(float[] x, int off, float[] out) {
+        float quantizeBlock(float[] x, int off, int[] levels) {
             float max = 0;
             for (int i = 0; i < blockSize; i++) {
                 max = Math.max(max, Math.abs(x[off + i]));
             }
-            float d = Float.float16ToFloat(Float.floatToFloat16(max / 127f));
             float id = max != 0 ? 127f / max : 0;
             for (int i = 0; i < blockSize; i++) {
-                out[off + i] = d * (float) Math.rint(x[off + i] * id);
+                levels[i] = (int) Math.rint(x[off + i] * id);
             }
+            return Float.float16ToFloat(Float.floatToFloat16(max / 127f));
         }
     },
     Q8_K(256) {
         @Override
-        void roundBlock(float[] x, int off, float[] out) {
+        float quantizeBlock(float[] x, int off, int[] levels) {
             float amax = 0;
             float max = 0;
             for (int i = 0; i < blockSize; i++) {
@@ -39,14 +38,14 @@ enum ActivationQuantizer {
                 }
             }
             if (amax == 0) {
-                Arrays.fill(out, off, off + blockSize, 0f);
-                return;
+                Arrays.fill(levels, 0, blockSize, 0);
+                return 0;
             }
             float iscale = -127f / max;
-            float d = 1 / iscale;
             for (int i = 0; i < blockSize; i++) {
-                out[off + i] = d * Math.min(127, (int) Math.rint(iscale * x[off + i]));
+                levels[i] = Math.min(127, (int) Math.rint(iscale * x[off + i]));
             }
+            return 1 / iscale;
         }
     };
 
@@ -56,13 +55,18 @@ enum ActivationQuantizer {
         this.blockSize = blockSize;
     }
 
-    /** Rounds one block of {@code x[off..]} into {@code out[off..]}. */
-    abstract void roundBlock(float[] x, int off, float[] out);
+    /** Quantizes one block of {@code x[off..]} into {@code levels[0..blockSize)}; returns the block's scale. */
+    abstract float quantizeBlock(float[] x, int off, int[] levels);
 
+    /** The values the quantized {@code x[0..n)} stand for ({@code d·q}), for float dot products. */
     float[] round(float[] x, int n) {
         float[] out = new float[n];
+        int[] levels = new int[blockSize];
         for (int off = 0; off < n; off += blockSize) {
-            roundBlock(x, off, out);
+            float d = quantizeBlock(x, off, levels);
+            for (int i = 0; i < blockSize; i++) {
+                out[off + i] = d * levels[i];
+            }
         }
         return out;
     }

@@ -80,18 +80,24 @@ final class Attention {
         }
     }
 
-    /** p ← softmax(p·scale) over the first n entries. */
+    /** p ← softmax(p·scale) over the first n entries; exponentials by {@link FloatKernels#exp}, their sum in double as ggml does. */
     private static void softmax(float[] p, int n, float scale) {
+        int vn = F.loopBound(n);
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             p[i] *= scale;
             max = Math.max(max, p[i]);
         }
+        FloatVector m = FloatVector.broadcast(F, max);
+        for (int i = 0; i < vn; i += LANES) {
+            FloatKernels.exp(FloatVector.fromArray(F, p, i).sub(m)).intoArray(p, i);
+        }
+        for (int i = vn; i < n; i++) {
+            p[i] = (float) Math.exp(p[i] - max);
+        }
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(p[i] - max);
-            p[i] = e;
-            sum += e;
+            sum += p[i];
         }
         float inv = (float) (1.0 / sum);
         for (int i = 0; i < n; i++) {

@@ -9,7 +9,7 @@ import static org.bitclass.model.FloatKernels.F;
 import static org.bitclass.model.FloatKernels.LANES;
 
 /** A matrix whose values are stored one by one (F32, F16, BF16), so a vector of them decodes in a few lane ops. */
-abstract sealed class ElementMatrix extends WeightMatrix permits F32Matrix, F16Matrix, BF16Matrix {
+abstract sealed class ElementMatrix extends FloatDotMatrix permits F32Matrix, F16Matrix, BF16Matrix {
 
     private final int elementBytes;
 

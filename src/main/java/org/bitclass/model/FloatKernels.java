@@ -1,6 +1,8 @@
 package org.bitclass.model;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -108,6 +110,38 @@ final class FloatKernels {
         out[o1 + 2] = tail(a21, w, 2 * cols, x, x1, vn, cols);
         out[o0 + 3] = tail(a30, w, 3 * cols, x, x0, vn, cols);
         out[o1 + 3] = tail(a31, w, 3 * cols, x, x1, vn, cols);
+    }
+
+    private static final float LOG2E = 1.44269504f;
+    private static final float LN2_HI = 0.693145752f;
+    private static final float LN2_LO = 1.42860677e-6f;
+    /** Adding and subtracting 1.5·2^23 rounds a float to the nearest integer, ties to even. */
+    private static final float ROUNDER = 12582912f;
+
+    /**
+     * e^x lane by lane, within about two ulps: x = n·ln2 + r with |r| ≤ ln2/2, e^r by its degree-6 Taylor
+     * polynomial, 2^n from exponent bits. Built from basic operations only, so interpreted and compiled code give
+     * the same bits (the library's vector EXP does not promise that). Inputs are clamped to [−87.5, 88.7].
+     */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(-87.5f).min(88.7f);
+        FloatVector n = x.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = r.fma(FloatVector.broadcast(F, 1f / 720), FloatVector.broadcast(F, 1f / 120));
+        p = p.fma(r, FloatVector.broadcast(F, 1f / 24));
+        p = p.fma(r, FloatVector.broadcast(F, 1f / 6));
+        p = p.fma(r, FloatVector.broadcast(F, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(F, 1f));
+        p = p.fma(r, FloatVector.broadcast(F, 1f));
+        IntVector k = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+        return p.mul(powerOfTwo(k1)).mul(powerOfTwo(k.sub(k1)));
+    }
+
+    /** 2^k for |k| ≤ 64, from exponent bits (two factors keep e^x's 2^n finite and normal near the limits). */
+    private static FloatVector powerOfTwo(IntVector k) {
+        return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 
     /** y[yOff+i] += a·x[xOff+i] for i &lt; n. */

@@ -5,15 +5,13 @@ import java.util.Map;
 
 /**
  * Multiplies one batch of activations by one or more weight matrices in a single parallel job (q, k and v, or gate
- * and up, share their input). The work is split into tiles of {@link #ROW_TILE} rows; each thread takes a contiguous
- * range of tiles. With several tokens a tile is decoded to floats once and multiplied with every token; with one or
- * two tokens the rows are read straight from the mapped file.
+ * and up, share their input). The input is converted once per batch and format ({@link WeightMatrix#prepareInput});
+ * the work is split into tiles of {@link #ROW_TILE} rows, each multiplied with every token, and each thread takes a
+ * contiguous range of tiles.
  */
 final class MatMul {
 
     static final int ROW_TILE = 4;
-    /** From this many tokens on, decoding a tile once and reusing it beats reading the mapped rows per token. */
-    static final int BATCH_TOKENS = 3;
 
     /** One product {@code out[t·rows + r] = Σ_i w[r][i]·x[t·cols + i] + bias[r]}; bias may be null. */
     record Product(WeightMatrix w, float[] bias, float[] out) {
@@ -24,8 +22,8 @@ final class MatMul {
 
     static void multiply(WorkerPool pool, ActivationObserver observer, float[] x, int nTokens, Product... products) {
         int cols = products[0].w().cols();
-        float[][] inputs = new float[products.length][];
-        Map<Object, float[]> rounded = new IdentityHashMap<>();
+        Object[] inputs = new Object[products.length];
+        Map<Object, Object> prepared = new IdentityHashMap<>();
         int[] firstTile = new int[products.length + 1];
         for (int p = 0; p < products.length; p++) {
             WeightMatrix w = products[p].w();
@@ -35,11 +33,10 @@ final class MatMul {
             if (observer != null) {
                 observer.onMatMulInput(w.name(), x, nTokens, cols);
             }
-            inputs[p] = rounded.computeIfAbsent(w.inputFormat(), f -> w.roundInput(x, nTokens * cols));
+            inputs[p] = prepared.computeIfAbsent(w.inputFormat(), f -> w.prepareInput(x, nTokens));
             firstTile[p + 1] = firstTile[p] + (w.rows() + ROW_TILE - 1) / ROW_TILE;
         }
         pool.forRange(firstTile[products.length], 1, (from, to) -> {
-            float[] tile = nTokens >= BATCH_TOKENS ? new float[ROW_TILE * cols] : null;
             int p = 0;
             for (int t = from; t < to; t++) {
                 while (t >= firstTile[p + 1]) {
@@ -49,14 +46,7 @@ final class MatMul {
                 float[] out = products[p].out();
                 int row = (t - firstTile[p]) * ROW_TILE;
                 int count = Math.min(ROW_TILE, w.rows() - row);
-                if (tile != null) {
-                    w.decodeRows(row, count, tile, 0);
-                    FloatKernels.rowsTimesTokens(tile, count, cols, inputs[p], nTokens, out, w.rows(), row);
-                } else {
-                    for (int k = 0; k < nTokens; k++) {
-                        w.dotRows(row, count, inputs[p], k * cols, out, k * w.rows() + row);
-                    }
-                }
+                w.multiplyTile(row, count, inputs[p], nTokens, out);
                 float[] bias = products[p].bias();
                 if (bias != null) {
                     for (int k = 0; k < nTokens; k++) {

@@ -1,5 +1,10 @@
 package org.bitclass.model;
 
+import jdk.incubator.vector.FloatVector;
+
+import static org.bitclass.model.FloatKernels.F;
+import static org.bitclass.model.FloatKernels.LANES;
+
 /** Element-wise pieces of the forward pass, with llama.cpp's CPU numerics. */
 final class Norms {
 
@@ -23,9 +28,15 @@ final class Norms {
         }
     }
 
-    /** gate[i] = silu(gate[i]) · up[i], with silu(x) = x / (1 + e^(−x)). */
+    /** gate[i] = silu(gate[i]) · up[i], with silu(x) = x / (1 + e^(−x)); exponentials by {@link FloatKernels#exp}. */
     static void swiglu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
+        int vn = F.loopBound(n);
+        for (int i = 0; i < vn; i += LANES) {
+            FloatVector g = FloatVector.fromArray(F, gate, i);
+            FloatVector e = FloatKernels.exp(g.neg());
+            g.div(e.add(1.0f)).mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
+        }
+        for (int i = vn; i < n; i++) {
             float g = gate[i];
             gate[i] = g / (1.0f + (float) Math.exp(-g)) * up[i];
         }

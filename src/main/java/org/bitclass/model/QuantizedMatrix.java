@@ -7,12 +7,12 @@ import org.bitclass.quant.QuantRegistry;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A block-quantized matrix, multiplied by decoding its rows with the type's codec and taking float dot products
- * with activations rounded as llama.cpp quantizes them ({@link ActivationQuantizer}). This matches llama.cpp's
- * integer block dot products up to float rounding; Q4_1 and Q5_1 differ a little more, because llama.cpp rounds
- * their activation block sums to F16.
+ * A block-quantized matrix of a type without an integer kernel ({@link IntegerDotMatrix}), multiplied by decoding
+ * its rows with the type's codec and taking float dot products with activations rounded as llama.cpp quantizes
+ * them ({@link ActivationQuantizer}). This matches llama.cpp's integer block dot products up to float rounding;
+ * Q4_1 and Q5_1 differ a little more, because llama.cpp rounds their activation block sums to F16.
  */
-final class QuantizedMatrix extends WeightMatrix {
+final class QuantizedMatrix extends FloatDotMatrix {
 
     private final QuantCodec codec;
     private final ActivationQuantizer activations;

@@ -2,7 +2,9 @@ package org.bitclass.model;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
@@ -59,11 +61,8 @@ public final class Sampler {
         if (settings.temperature() <= 0) {
             return argmax(l);
         }
-        int[] ids = candidatesByLogit(l);
+        int[] ids = candidatesByLogit(l, settings.topK() > 0 ? Math.min(settings.topK(), l.length) : l.length);
         int size = ids.length;
-        if (settings.topK() > 0) {
-            size = Math.min(size, settings.topK());
-        }
         if (settings.topP() < 1) {
             double[] p = softmax(l, ids, size, 1);
             double cum = 0;
@@ -120,20 +119,44 @@ public final class Sampler {
         return best;
     }
 
-    /** Token ids by decreasing logit (ties by id). */
-    private static int[] candidatesByLogit(float[] l) {
-        long[] keys = new long[l.length];
-        for (int i = 0; i < l.length; i++) {
-            int bits = Float.floatToIntBits(l[i]);
-            int ascending = bits >= 0 ? bits : bits ^ 0x7fffffff;   // signed-int order equal to float order
-            keys[i] = ((long) ~ascending << 32) | i;
+    /**
+     * The {@code limit} best token ids by decreasing logit (ties by id). With a small limit a bounded heap keeps
+     * the best so far, so the vocabulary is scanned once instead of sorted.
+     */
+    static int[] candidatesByLogit(float[] l, int limit) {
+        PriorityQueue<Long> worstFirst = new PriorityQueue<>(limit + 1, Comparator.reverseOrder());
+        long[] keys = new long[limit < l.length ? limit : l.length];
+        if (limit < l.length) {
+            for (int i = 0; i < l.length; i++) {
+                long key = key(l, i);
+                if (worstFirst.size() < limit) {
+                    worstFirst.add(key);
+                } else if (key < worstFirst.peek()) {
+                    worstFirst.poll();
+                    worstFirst.add(key);
+                }
+            }
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = worstFirst.poll();
+            }
+        } else {
+            for (int i = 0; i < l.length; i++) {
+                keys[i] = key(l, i);
+            }
         }
         Arrays.sort(keys);
-        int[] ids = new int[l.length];
+        int[] ids = new int[keys.length];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = (int) keys[i];
         }
         return ids;
+    }
+
+    /** A key whose ascending order is decreasing logit, then increasing id. */
+    private static long key(float[] l, int i) {
+        int bits = Float.floatToIntBits(l[i]);
+        int ascending = bits >= 0 ? bits : bits ^ 0x7fffffff;   // signed-int order equal to float order
+        return ((long) ~ascending << 32) | i;
     }
 
     private static double[] softmax(float[] l, int[] ids, int size, float temperature) {

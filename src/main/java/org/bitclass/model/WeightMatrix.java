@@ -7,9 +7,10 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A weight matrix of {@code rows} rows of {@code cols} values ({@code ne = [cols, rows]}), left memory-mapped in its
- * GGUF encoding. Each type says how llama.cpp rounds the activations before its dot product, how to decode rows
- * into floats (used by batched multiplication), and how to take dot products straight from the mapped bytes
- * (used when decoding a token or two). Both routes give the same bits for a row (see {@link FloatKernels}).
+ * GGUF encoding. Each type says how llama.cpp converts the activations before its dot product
+ * ({@link #prepareInput}, once per batch) and multiplies a tile of rows with every token of the batch
+ * ({@link #multiplyTile}). Float matrices ({@link FloatDotMatrix}) take float dot products; the common quantized
+ * types ({@link IntegerDotMatrix}) take integer block dot products with llama.cpp's float combination order.
  */
 public abstract class WeightMatrix {
 
@@ -40,7 +41,9 @@ public abstract class WeightMatrix {
             case F32 -> new F32Matrix(info.name(), rows, cols, data);
             case F16 -> new F16Matrix(info.name(), rows, cols, data);
             case BF16 -> new BF16Matrix(info.name(), rows, cols, data);
-            default -> new QuantizedMatrix(info.name(), info.type(), rows, cols, data);
+            default -> IntegerDotMatrix.supports(info.type())
+                    ? IntegerDotMatrix.of(info.name(), info.type(), rows, cols, data)
+                    : new QuantizedMatrix(info.name(), info.type(), rows, cols, data);
         };
     }
 
@@ -61,19 +64,22 @@ public abstract class WeightMatrix {
     }
 
     /**
-     * The activations {@code x[0..n)} as llama.cpp feeds them to this type's dot product: converted to the type's
-     * partner format and back. Returns {@code x} itself when no rounding happens.
+     * The activations {@code x} ({@code [nTokens × cols]}) converted once per batch to what this type's dot product
+     * reads, as llama.cpp converts them to the weight type's {@code vec_dot_type}.
      */
-    abstract float[] roundInput(float[] x, int n);
+    abstract Object prepareInput(float[] x, int nTokens);
 
-    /** The kind of rounding {@link #roundInput} applies; matrices of equal kind can share one rounded input. */
+    /** The kind of conversion {@link #prepareInput} applies; matrices of equal kind can share one prepared input. */
     abstract Object inputFormat();
+
+    /**
+     * {@code out[t·rows + r] = row r · token t} for r in {@code [row, row+count)} (count ≤ {@link MatMul#ROW_TILE})
+     * and every token of the prepared batch.
+     */
+    abstract void multiplyTile(int row, int count, Object input, int nTokens, float[] out);
 
     /** Decodes rows {@code [row, row+count)} into {@code dst[dstOff .. dstOff + count·cols)}. */
     abstract void decodeRows(int row, int count, float[] dst, int dstOff);
-
-    /** out[outOff + r - row] = row r · x[xOff..] for r in {@code [row, row+count)}, count ≤ 4, reading the mapped rows. */
-    abstract void dotRows(int row, int count, float[] x, int xOff, float[] out, int outOff);
 
 
     @Override

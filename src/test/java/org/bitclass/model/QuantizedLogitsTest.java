@@ -14,11 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Minima quantized with every matrix in one type (as llama-quantize --pure does) against llama.cpp's logits for
- * its own such files. The first token attends only to itself, so its logits show whether the weights and the
- * activation rounding (Q8_0 / Q8_K) match llama.cpp: they do to 1e-7 for Q8_0 and Q4_K. Later tokens drift: our
- * float sums differ from ggml's in the last bit, which sometimes lands an activation on the other side of a Q8
- * rounding boundary (a step of max/127), and attention spreads that. Q6_K differs already on the first token
- * (relative L2 7.6e-3): not explained yet; the Q6_K decoder and the x86 dot product agree on paper.
+ * its own such files. The first token attends only to itself, so its logits show whether the weights, the
+ * activation quantization (Q8_0 / Q8_K) and the integer dot products match llama.cpp: bit for bit for Q8_0 and
+ * Q6_K, to 1e-6 for Q4_K. Later tokens drift: softmax and SiLU differ from ggml's vectorized expf in the last bit,
+ * which sometimes lands an activation on the other side of a Q8 rounding boundary (a step of max/127), and
+ * attention spreads that. (Before the integer kernels, such a flip made Q6_K's first token differ by 7.6e-3.)
  */
 class QuantizedLogitsTest {
 
@@ -26,7 +26,7 @@ class QuantizedLogitsTest {
     static Path dir;
 
     @ParameterizedTest
-    @CsvSource({"Q8_0, 1e-5, 0.012, 3e-4", "Q6_K, 1e-2, 0.02, 6e-4", "Q4_K, 1e-5, 0.02, 6e-4"})
+    @CsvSource({"Q8_0, 0, 0.012, 3e-4", "Q6_K, 0, 0.02, 6e-4", "Q4_K, 1e-6, 0.02, 6e-4"})
     void matchesLlamaCpp(GgmlType type, double maxFirstRelL2, double maxRelL2, double maxKl) throws IOException {
         Path model = TestModels.withMatricesAs(SharedData.path("models/minima-qwen3-f32.gguf"), type, dir);
         float[] expected = GoldenLogits.logits("minima-qwen3-" + type + ".logits.f32");
@@ -37,7 +37,7 @@ class QuantizedLogitsTest {
             int v = GoldenLogits.N_VOCAB;
             double first = GoldenLogits.relativeL2(Arrays.copyOf(logits, v), Arrays.copyOf(expected, v));
             System.out.printf("minima %s: relative L2 %.3g (first token %.3g), mean KL %.3g%n", type, rel, first, kl);
-            assertThat(first).isLessThan(maxFirstRelL2);
+            assertThat(first).isLessThanOrEqualTo(maxFirstRelL2);
             assertThat(rel).isLessThan(maxRelL2);
             assertThat(kl).isLessThan(maxKl);
         }

@@ -103,4 +103,22 @@ class SamplerTest {
         }
         assertThat(s.sample(logits)).isEqualTo(0);
     }
+
+    /** Partial selection gives the first k of a full sort by (logit descending, id ascending), ties included. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"1, 1", "40, 2", "40, 3", "999, 4", "1000, 5"})
+    void topCandidatesEqualTheHeadOfAFullSort(int k, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] l = new float[1000];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = r.nextInt(50) * 0.25f - 6;   // many ties
+        }
+        Integer[] all = new Integer[l.length];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        java.util.Arrays.sort(all, (a, b) -> l[a] != l[b] ? Float.compare(l[b], l[a]) : Integer.compare(a, b));
+        int[] expected = java.util.Arrays.stream(all).limit(k).mapToInt(Integer::intValue).toArray();
+        assertThat(Sampler.candidatesByLogit(l, k)).containsExactly(expected);
+    }
 }

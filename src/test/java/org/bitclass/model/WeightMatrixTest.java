@@ -65,7 +65,7 @@ class WeightMatrixTest {
                     default -> seg.setAtIndex(SHORT_LE, i, Half.floatToBf16(v));
                 }
             }
-            WeightMatrix w = WeightMatrix.of(new TensorInfo("w", new long[] {cols, rows}, type, 0), seg);
+            FloatDotMatrix w = (FloatDotMatrix) WeightMatrix.of(new TensorInfo("w", new long[] {cols, rows}, type, 0), seg);
             float[] x = new float[3 * cols];
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) r.nextGaussian();

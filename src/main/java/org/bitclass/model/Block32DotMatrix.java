@@ -1,0 +1,77 @@
+package org.bitclass.model;
+
+import jdk.incubator.vector.FloatVector;
+import org.bitclass.gguf.GgmlType;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Types with blocks of 32 values and one F16 scale, multiplied with Q8_0 activations: Q8_0, Q4_0 and IQ4_NL.
+ * Plain matrices follow ggml_vec_dot_*_q8_0 and llamafile's tinyBLAS_Q0_AVX (same order): per block, 8 lane sums
+ * times {@code d_w·d_x} accumulate lane-wise, then {@code hsum_float_8}. Matrices llama.cpp repacks
+ * ({@link #repackedByLlamaCpp}) follow the gemv/gemm kernels of arch/x86/repack.cpp instead: per block the whole
+ * integer sum times {@code d_w·d_x} accumulates into one float per row.
+ */
+final class Block32DotMatrix extends IntegerDotMatrix {
+
+    /** IQ4_NL's and IQ4_XS's 16 levels (ggml's kvalues_iq4nl), a fact of the format. */
+    static final int[] IQ4_LEVELS = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+    private static final int SCALE_BYTES = 2;
+    private final boolean rowSequential;
+
+    Block32DotMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
+        super(name, type, rows, cols, data);
+        this.rowSequential = repackedByLlamaCpp();
+    }
+
+    @Override
+    void decodeTile(int row, int count, LevelTile tile) {
+        for (int r = 0; r < count; r++) {
+            long base = (row + r) * rowBytes;
+            for (int b = 0; b < blocks; b++) {
+                long at = base + (long) b * type.typeSize;
+                tile.d[r * blocks + b] = Float.float16ToFloat(data.get(Half.SHORT_LE, at));
+                long qs = at + SCALE_BYTES;
+                int e0 = b * 32;
+                switch (type) {
+                    case Q8_0 -> ChunkDecoder.signedBytes(ChunkDecoder.load(data, qs), tile.levels, r * cols + e0);
+                    case Q4_0 -> nibbles(tile, r, e0, qs, null);
+                    default -> nibbles(tile, r, e0, qs, IQ4_LEVELS);
+                }
+            }
+        }
+    }
+
+    /** 16 bytes: element j in the low nibble of byte j, element j+16 in its high nibble; Q4_0 levels are q − 8. */
+    private void nibbles(LevelTile tile, int r, int e0, long qs, int[] codebook) {
+        for (int j = 0; j < 16; j++) {
+            int b = data.get(ValueLayout.JAVA_BYTE, qs + j) & 0xFF;
+            putLevel(tile, r, e0 + j, codebook == null ? (b & 0xF) - 8 : codebook[b & 0xF]);
+            putLevel(tile, r, e0 + j + 16, codebook == null ? (b >> 4) - 8 : codebook[b >> 4]);
+        }
+    }
+
+    @Override
+    float dot(LevelTile tile, int r, Q8Activations x, int t) {
+        int w = r * cols;
+        int xo = t * cols;
+        int db = r * blocks;
+        int xb = t * blocks;
+        if (rowSequential) {
+            float acc = 0;
+            for (int b = 0; b < blocks; b++) {
+                float sum = LaneOrder.sum(LaneOrder.chunkDot(tile.levels, w + 32 * b, x.levels, xo + 32 * b));
+                acc = Math.fma(sum, tile.d[db + b] * x.scales[xb + b], acc);
+            }
+            return acc;
+        }
+        FloatVector acc = FloatVector.zero(LaneOrder.S);
+        for (int b = 0; b < blocks; b++) {
+            FloatVector lanes = LaneOrder.chunkDot(tile.levels, w + 32 * b, x.levels, xo + 32 * b);
+            acc = lanes.fma(LaneOrder.broadcast(tile.d[db + b] * x.scales[xb + b]), acc);
+        }
+        return LaneOrder.sum(acc);
+    }
+}

@@ -1,0 +1,56 @@
+package org.bitclass.model;
+
+/**
+ * A batch of activations quantized once for integer dot products ({@code [nTokens × cols]}): per token, integer
+ * levels as floats in {@link LaneOrder} layout, one scale per block, and for Q8_K the sums of each 16 levels
+ * (ggml's {@code bsums}), kept split into even and odd ones and as sums per 32.
+ */
+final class Q8Activations {
+
+    final ActivationQuantizer format;
+    final int cols;
+    final int blocks;
+    /** {@code [nTokens × cols]} levels, permuted per 32-value chunk. */
+    final float[] levels;
+    /** {@code [nTokens × blocks]} block scales. */
+    final float[] scales;
+    /** Q8_K: per token and block, the sums of levels 16j..16j+15 for even j (8 values), then for odd j. */
+    final float[] halfSums;
+    /** Q8_K: per token and block, the sums of levels 32j..32j+31 (8 values). */
+    final float[] subSums;
+
+    private Q8Activations(ActivationQuantizer format, int nTokens, int cols) {
+        this.format = format;
+        this.cols = cols;
+        this.blocks = cols / format.blockSize;
+        this.levels = new float[nTokens * cols];
+        this.scales = new float[nTokens * blocks];
+        boolean k = format == ActivationQuantizer.Q8_K;
+        this.halfSums = k ? new float[nTokens * blocks * 16] : null;
+        this.subSums = k ? new float[nTokens * blocks * 8] : null;
+    }
+
+    static Q8Activations quantize(ActivationQuantizer format, float[] x, int nTokens, int cols) {
+        Q8Activations a = new Q8Activations(format, nTokens, cols);
+        int bs = format.blockSize;
+        int[] q = new int[bs];
+        for (int b = 0; b < nTokens * a.blocks; b++) {
+            int off = b * bs;
+            a.scales[b] = format.quantizeBlock(x, off, q);
+            for (int i = 0; i < bs; i++) {
+                a.levels[off + (i & ~31) + LaneOrder.position(i & 31)] = q[i];
+            }
+            if (a.halfSums != null) {
+                for (int j = 0; j < 16; j++) {
+                    int s = 0;
+                    for (int i = 0; i < 16; i++) {
+                        s += q[16 * j + i];
+                    }
+                    a.halfSums[b * 16 + (j & 1) * 8 + (j >> 1)] = s;
+                    a.subSums[b * 8 + (j >> 1)] += s;
+                }
+            }
+        }
+        return a;
+    }
+}
