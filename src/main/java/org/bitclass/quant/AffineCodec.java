@@ -17,7 +17,7 @@ final class AffineCodec extends BlockCodec {
 
     private final int bits;
     private final int maxLevel;
-    private final long qsStart;
+    private final int qsStart;
 
     AffineCodec(GgmlType type, int bits) {
         super(type);
@@ -39,31 +39,32 @@ final class AffineCodec extends BlockCodec {
     }
 
     @Override
-    public void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst, long at) {
-        int blocks = wholeBlocks(n);
+    RowEncoder newRowEncoder() {
         int[] levels = new int[LevelPacking.BLOCK];
-        int[] scratch = new int[LevelPacking.BLOCK];
         float[] weights = new float[LevelPacking.BLOCK];
-        float sigma2 = importance == null ? 0 : ImportanceWeights.rowSigma2(src, srcOffset, n);
-        for (int b = 0; b < blocks; b++) {
-            int x = srcOffset + b * LevelPacking.BLOCK;
-            long block = at + (long) b * type().typeSize;
-            ScaleSearch.Affine fit;
-            if (importance == null) {
-                fit = referenceLevels(src, x, levels);
-            } else {
-                ImportanceWeights.blockWeights(importance, b * LevelPacking.BLOCK, sigma2, src, x,
-                        LevelPacking.BLOCK, weights);
-                fit = ScaleSearch.affine(LevelPacking.BLOCK, maxLevel, src, x, weights, levels, scratch,
-                        SEARCH_RMIN, SEARCH_RDELTA, SEARCH_STEPS);
+        ScaleSearch search = new ScaleSearch();
+        return (src, srcOffset, n, importance, dst, at) -> {
+            float sigma2 = importance == null ? 0 : ImportanceWeights.rowSigma2(src, srcOffset, n);
+            for (int b = 0; b < n / LevelPacking.BLOCK; b++) {
+                int x = srcOffset + b * LevelPacking.BLOCK;
+                int block = at + b * type().typeSize;
+                ScaleSearch.Affine fit;
+                if (importance == null) {
+                    fit = referenceLevels(src, x, levels);
+                } else {
+                    ImportanceWeights.blockWeights(importance, b * LevelPacking.BLOCK, sigma2, src, x,
+                            LevelPacking.BLOCK, weights);
+                    fit = search.affine(LevelPacking.BLOCK, maxLevel, src, x, weights, levels, SEARCH_RMIN,
+                            SEARCH_RDELTA, SEARCH_STEPS);
+                }
+                LittleEndian.putHalf(dst, block, fit.scale());
+                LittleEndian.putHalf(dst, block + 2, fit.min());
+                if (bits == 5) {
+                    LittleEndian.putU32(dst, block + 4, LevelPacking.fifthBits(levels, 0));
+                }
+                LevelPacking.putNibbles(levels, 0, dst, block + qsStart);
             }
-            LittleEndian.putHalf(dst, block, fit.scale());
-            LittleEndian.putHalf(dst, block + 2, fit.min());
-            if (bits == 5) {
-                LittleEndian.putU32(dst, block + 4, LevelPacking.fifthBits(levels, 0));
-            }
-            LevelPacking.putNibbles(levels, 0, dst, block + qsStart);
-        }
+        };
     }
 
     /** ggml's reference quantizer for one block. */

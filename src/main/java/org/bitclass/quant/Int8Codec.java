@@ -15,7 +15,8 @@ final class Int8Codec extends BlockCodec {
     private static final int BLOCK = 32;
 
     private final boolean withSum;
-    private final long qsStart;
+    /** Where the levels start: after d, and after Q8_1's sum. */
+    private final int qsStart;
 
     Int8Codec(GgmlType type, boolean withSum) {
         super(type);
@@ -32,11 +33,15 @@ final class Int8Codec extends BlockCodec {
     }
 
     @Override
-    public void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst, long at) {
-        int blocks = wholeBlocks(n);
-        for (int b = 0; b < blocks; b++) {
+    RowEncoder newRowEncoder() {
+        return this::encodeRow;
+    }
+
+    private void encodeRow(float[] src, int srcOffset, int n, float[] importance, byte[] dst, int at) {
+        int blockBytes = type().typeSize;
+        for (int b = 0; b < n / BLOCK; b++) {
             int x = srcOffset + b * BLOCK;
-            long block = at + (long) b * type().typeSize;
+            int block = at + b * blockBytes;
             float amax = 0;
             for (int j = 0; j < BLOCK; j++) {
                 float a = Math.abs(src[x + j]);
@@ -47,8 +52,8 @@ final class Int8Codec extends BlockCodec {
             LittleEndian.putHalf(dst, block, d);
             int sum = 0;
             for (int j = 0; j < BLOCK; j++) {
-                byte q = (byte) CRounding.toInt8(CRounding.roundf(src[x + j] * id));
-                dst.set(ValueLayout.JAVA_BYTE, block + qsStart + j, q);
+                byte q = (byte) CRounding.roundToInt(src[x + j] * id);
+                dst[block + qsStart + j] = q;
                 sum += q;
             }
             if (withSum) {

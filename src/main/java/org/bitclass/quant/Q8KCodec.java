@@ -63,9 +63,9 @@ public final class Q8KCodec extends SuperBlockCodec {
     @Override
     void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s) {
         float d = quantizeBlock(x, xOffset, s.block, QS_OFFSET, s.blockSums, 0);
-        s.view.set(LittleEndian.FLOAT, D_OFFSET, d);
+        LittleEndian.putFloat(s.block, D_OFFSET, d);
         for (int j = 0; j < 16; j++) {
-            LittleEndian.putU16(s.view, BSUMS_OFFSET + 2L * j, s.blockSums[j]);
+            LittleEndian.putU16(s.block, BSUMS_OFFSET + 2 * j, s.blockSums[j]);
         }
     }
 

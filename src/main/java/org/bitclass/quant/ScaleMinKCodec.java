@@ -45,8 +45,8 @@ public abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KC
         } else {
             fitScalesWeighted(x, xOffset, importance, impOffset, s);
         }
-        float d = LittleEndian.half(s.view, D_OFFSET);
-        float dmin = LittleEndian.half(s.view, DMIN_OFFSET);
+        float d = LittleEndian.half(s.block, D_OFFSET);
+        float dmin = LittleEndian.half(s.block, DMIN_OFFSET);
         for (int j = 0; j < 8; j++) {
             float dl = d * KPacking.scale6(s.view, SCALES_OFFSET, j);
             if (dl == 0) {
@@ -89,8 +89,8 @@ public abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KC
             s.minLevels[j] = Math.min(SCALE_MAX, CRounding.nearestInt(invMin * s.mins[j]) & 0xFF);
         }
         KPacking.packScaleMin6(s.scaleLevels, s.minLevels, s.block, SCALES_OFFSET);
-        LittleEndian.putHalf(s.view, D_OFFSET, maxScale / SCALE_MAX);
-        LittleEndian.putHalf(s.view, DMIN_OFFSET, maxMin / SCALE_MAX);
+        LittleEndian.putHalf(s.block, D_OFFSET, maxScale / SCALE_MAX);
+        LittleEndian.putHalf(s.block, DMIN_OFFSET, maxMin / SCALE_MAX);
     }
 
     /** Fits each sub-block under importance × √(σ² + x²) weights, then scales and mins by weighted search. */
@@ -110,13 +110,13 @@ public abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KC
             }
         }
         KPacking.packScaleMin6(s.scaleLevels, s.minLevels, s.block, SCALES_OFFSET);
-        LittleEndian.putHalf(s.view, D_OFFSET, dBlock);
-        LittleEndian.putHalf(s.view, DMIN_OFFSET, mBlock);
+        LittleEndian.putHalf(s.block, D_OFFSET, dBlock);
+        LittleEndian.putHalf(s.block, DMIN_OFFSET, mBlock);
     }
 
     /** Affine search on sub-block {@code j} with {@code s.weights}: its levels, scale and min (≥ 0) into {@code s}. */
     private void fitSubBlock(float[] x, int xOffset, int j, float rmin, float rdelta, int steps, Scratch s) {
-        ScaleSearch.Affine fit = ScaleSearch.affine(32, nmax, x, xOffset + 32 * j, s.weights, s.subLevels, s.aux,
+        ScaleSearch.Affine fit = s.search.affine(32, nmax, x, xOffset + 32 * j, s.weights, s.subLevels,
                 rmin, rdelta, steps);
         s.keepSubLevels(32 * j, 32);
         s.scales[j] = fit.scale();

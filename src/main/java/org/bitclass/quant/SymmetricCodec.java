@@ -14,7 +14,7 @@ final class SymmetricCodec extends BlockCodec {
     private final int bits;
     private final int offset;
     private final int maxLevel;
-    private final long qsStart;
+    private final int qsStart;
 
     SymmetricCodec(GgmlType type, int bits) {
         super(type);
@@ -36,28 +36,30 @@ final class SymmetricCodec extends BlockCodec {
     }
 
     @Override
-    public void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst, long at) {
-        int blocks = wholeBlocks(n);
+    RowEncoder newRowEncoder() {
         int[] levels = new int[LevelPacking.BLOCK];
         float[] weights = new float[LevelPacking.BLOCK];
-        float sigma2 = importance == null ? 0 : ImportanceWeights.rowSigma2(src, srcOffset, n);
-        for (int b = 0; b < blocks; b++) {
-            int x = srcOffset + b * LevelPacking.BLOCK;
-            long block = at + (long) b * type().typeSize;
-            float d;
-            if (importance == null) {
-                d = referenceLevels(src, x, levels);
-            } else {
-                ImportanceWeights.blockWeights(importance, b * LevelPacking.BLOCK, sigma2, src, x,
-                        LevelPacking.BLOCK, weights);
-                d = ScaleSearch.symmetric(LevelPacking.BLOCK, offset, src, x, weights, levels);
+        ScaleSearch search = new ScaleSearch();
+        return (src, srcOffset, n, importance, dst, at) -> {
+            float sigma2 = importance == null ? 0 : ImportanceWeights.rowSigma2(src, srcOffset, n);
+            for (int b = 0; b < n / LevelPacking.BLOCK; b++) {
+                int x = srcOffset + b * LevelPacking.BLOCK;
+                int block = at + b * type().typeSize;
+                float d;
+                if (importance == null) {
+                    d = referenceLevels(src, x, levels);
+                } else {
+                    ImportanceWeights.blockWeights(importance, b * LevelPacking.BLOCK, sigma2, src, x,
+                            LevelPacking.BLOCK, weights);
+                    d = search.symmetric(LevelPacking.BLOCK, offset, src, x, weights, levels);
+                }
+                LittleEndian.putHalf(dst, block, d);
+                if (bits == 5) {
+                    LittleEndian.putU32(dst, block + 2, LevelPacking.fifthBits(levels, 0));
+                }
+                LevelPacking.putNibbles(levels, 0, dst, block + qsStart);
             }
-            LittleEndian.putHalf(dst, block, d);
-            if (bits == 5) {
-                LittleEndian.putU32(dst, block + 2, LevelPacking.fifthBits(levels, 0));
-            }
-            LevelPacking.putNibbles(levels, 0, dst, block + qsStart);
-        }
+        };
     }
 
     /** ggml's reference quantizer for one block; returns the scale. */
