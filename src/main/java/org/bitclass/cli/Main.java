@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 SynthCommand.class,
                 TokenizeCommand.class,
                 BenchCommand.class,
+                BenchQuantizeCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -2,6 +2,13 @@ package org.bitclass.quant;
 
 import org.bitclass.gguf.GgmlType;
 
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -13,6 +20,11 @@ import java.lang.foreign.ValueLayout;
 final class Int8Codec extends BlockCodec {
 
     private static final int BLOCK = 32;
+    private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> INT_LANES = LANES.withLanes(int.class);
+    /** Bytes, as many lanes as {@link #LANES}. */
+    private static final VectorSpecies<Byte> BYTE_LANES =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES.length() * Byte.SIZE));
 
     private final boolean withSum;
     /** Where the levels start: after d, and after Q8_1's sum. */
@@ -42,23 +54,65 @@ final class Int8Codec extends BlockCodec {
         for (int b = 0; b < n / BLOCK; b++) {
             int x = srcOffset + b * BLOCK;
             int block = at + b * blockBytes;
-            float amax = 0;
-            for (int j = 0; j < BLOCK; j++) {
-                float a = Math.abs(src[x + j]);
-                amax = amax > a ? amax : a; // C's MAX macro, not Math.max (which would keep a NaN)
-            }
+            float amax = largestMagnitude(src, x);
             float d = amax / 127;
             float id = d != 0 ? 1.0f / d : 0.0f;
             LittleEndian.putHalf(dst, block, d);
-            int sum = 0;
-            for (int j = 0; j < BLOCK; j++) {
-                byte q = (byte) CRounding.roundToInt(src[x + j] * id);
-                dst[block + qsStart + j] = q;
-                sum += q;
-            }
+            // with a finite amax and id every x * id lies within ±128, where the lanes round exactly as roundf
+            int sum = Float.isFinite(amax) && Float.isFinite(id)
+                    ? roundLanes(src, x, id, dst, block + qsStart)
+                    : roundOneByOne(src, x, id, dst, block + qsStart);
             if (withSum) {
                 LittleEndian.putHalf(dst, block + 2, sum * d);
             }
         }
+    }
+
+    /**
+     * C's {@code amax} loop with {@code MAX(amax, |x|)}: the largest magnitude, or, when there are NaNs, whatever
+     * follows the last NaN (MAX keeps its second argument when the comparison fails).
+     */
+    private static float largestMagnitude(float[] src, int x) {
+        FloatVector amax = FloatVector.zero(LANES);
+        for (int j = 0; j < BLOCK; j += LANES.length()) {
+            amax = amax.max(FloatVector.fromArray(LANES, src, x + j).abs());
+        }
+        float lanes = amax.reduceLanes(VectorOperators.MAX);
+        if (!Float.isNaN(lanes)) {
+            return lanes; // without NaNs the order of comparisons does not matter
+        }
+        float scalar = 0;
+        for (int j = 0; j < BLOCK; j++) {
+            float a = Math.abs(src[x + j]);
+            scalar = scalar > a ? scalar : a;
+        }
+        return scalar;
+    }
+
+    /** {@code (int8_t) roundf(x * id)} for the block, lane-wise for in-range products; returns the sum of levels. */
+    private static int roundLanes(float[] src, int x, float id, byte[] dst, int qs) {
+        int sum = 0;
+        for (int j = 0; j < BLOCK; j += LANES.length()) {
+            FloatVector y = FloatVector.fromArray(LANES, src, x + j).mul(id);
+            IntVector truncated = (IntVector) y.convert(VectorOperators.F2I, 0);
+            FloatVector fraction = y.sub((FloatVector) truncated.convert(VectorOperators.I2F, 0));
+            IntVector q = truncated
+                    .add(1, fraction.compare(VectorOperators.GE, 0.5f).cast(INT_LANES))
+                    .sub(1, fraction.compare(VectorOperators.LE, -0.5f).cast(INT_LANES));
+            ((ByteVector) q.convertShape(VectorOperators.I2B, BYTE_LANES, 0)).intoArray(dst, qs + j);
+            sum += q.reduceLanes(VectorOperators.ADD);
+        }
+        return sum;
+    }
+
+    /** The same with C's conversion of NaN and out-of-range products. */
+    private static int roundOneByOne(float[] src, int x, float id, byte[] dst, int qs) {
+        int sum = 0;
+        for (int j = 0; j < BLOCK; j++) {
+            byte q = (byte) CRounding.roundToInt(src[x + j] * id);
+            dst[qs + j] = q;
+            sum += q;
+        }
+        return sum;
     }
 }
