@@ -54,12 +54,18 @@ final class Int8Codec extends BlockCodec {
         for (int b = 0; b < n / BLOCK; b++) {
             int x = srcOffset + b * BLOCK;
             int block = at + b * blockBytes;
-            float amax = largestMagnitude(src, x);
+            // without NaNs C's MAX loop gives the largest magnitude, whatever the order of comparisons
+            float amax = largestMagnitudeInLanes(src, x);
+            boolean inLanes = Float.isFinite(amax);
+            if (!inLanes) {
+                amax = largestMagnitudeInOrder(src, x);
+            }
             float d = amax / 127;
             float id = d != 0 ? 1.0f / d : 0.0f;
             LittleEndian.putHalf(dst, block, d);
-            // with a finite amax and id every x * id lies within ±128, where the lanes round exactly as roundf
-            int sum = Float.isFinite(amax) && Float.isFinite(id)
+            // with a finite largest magnitude and a finite id every x * id lies within ±128, where the lanes
+            // round exactly as roundf; otherwise C's out-of-range conversions apply
+            int sum = inLanes && Float.isFinite(id)
                     ? roundLanes(src, x, id, dst, block + qsStart)
                     : roundOneByOne(src, x, id, dst, block + qsStart);
             if (withSum) {
@@ -68,25 +74,26 @@ final class Int8Codec extends BlockCodec {
         }
     }
 
-    /**
-     * C's {@code amax} loop with {@code MAX(amax, |x|)}: the largest magnitude, or, when there are NaNs, whatever
-     * follows the last NaN (MAX keeps its second argument when the comparison fails).
-     */
-    private static float largestMagnitude(float[] src, int x) {
+    /** The largest magnitude of the block, NaN if it holds a NaN. */
+    private static float largestMagnitudeInLanes(float[] src, int x) {
         FloatVector amax = FloatVector.zero(LANES);
         for (int j = 0; j < BLOCK; j += LANES.length()) {
             amax = amax.max(FloatVector.fromArray(LANES, src, x + j).abs());
         }
-        float lanes = amax.reduceLanes(VectorOperators.MAX);
-        if (!Float.isNaN(lanes)) {
-            return lanes; // without NaNs the order of comparisons does not matter
-        }
-        float scalar = 0;
+        return amax.reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
+     * C's {@code amax} loop with {@code MAX(amax, |x|)}: with NaNs, the largest magnitude after the last NaN (MAX
+     * keeps its second argument when the comparison fails).
+     */
+    private static float largestMagnitudeInOrder(float[] src, int x) {
+        float amax = 0;
         for (int j = 0; j < BLOCK; j++) {
             float a = Math.abs(src[x + j]);
-            scalar = scalar > a ? scalar : a;
+            amax = amax > a ? amax : a;
         }
-        return scalar;
+        return amax;
     }
 
     /** {@code (int8_t) roundf(x * id)} for the block, lane-wise for in-range products; returns the sum of levels. */

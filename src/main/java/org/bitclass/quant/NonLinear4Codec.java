@@ -158,7 +158,7 @@ final class NonLinear4Codec extends BlockCodec {
     }
 
     /** {@code CODEBOOK[nearestCodebookIndex(x)]} in every lane. */
-    private static FloatVector nearestCodebookValue(FloatVector x) {
+    static FloatVector nearestCodebookValue(FloatVector x) {
         FloatVector q = FloatVector.broadcast(LANES, (float) CODEBOOK[0]);
         for (int k = 1; k < CODEBOOK.length; k++) {
             q = q.blend((float) CODEBOOK[k], x.compare(VectorOperators.GE, THRESHOLDS[k - 1]));
