@@ -1,8 +1,7 @@
 package org.bitclass.model;
 
 import org.bitclass.gguf.GgmlType;
-
-import java.util.Arrays;
+import org.bitclass.quant.Q8KCodec;
 
 /**
  * The activation rounding llama.cpp's CPU backend applies before a quantized dot product: the input row is quantized
@@ -29,23 +28,10 @@ enum ActivationQuantizer {
     Q8_K(256) {
         @Override
         void roundBlock(float[] x, int off, float[] out) {
-            float amax = 0;
-            float max = 0;
+            byte[] levels = new byte[blockSize];
+            float d = Q8KCodec.quantizeBlock(x, off, levels, 0, new short[blockSize / 16], 0);
             for (int i = 0; i < blockSize; i++) {
-                float ax = Math.abs(x[off + i]);
-                if (ax > amax) {
-                    amax = ax;
-                    max = x[off + i];
-                }
-            }
-            if (amax == 0) {
-                Arrays.fill(out, off, off + blockSize, 0f);
-                return;
-            }
-            float iscale = -127f / max;
-            float d = 1 / iscale;
-            for (int i = 0; i < blockSize; i++) {
-                out[off + i] = d * Math.min(127, (int) Math.rint(iscale * x[off + i]));
+                out[off + i] = d * levels[i];
             }
         }
     };

@@ -32,16 +32,8 @@ public final class Q8KCodec extends SuperBlockCodec {
      */
     public static float quantizeBlock(float[] x, int xOffset, byte[] qs, int qsOffset, short[] bsums,
                                       int bsumsOffset) {
-        float max = 0;
-        float amax = 0;
-        for (int j = 0; j < QK_K; j++) {
-            float ax = Math.abs(x[xOffset + j]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOffset + j];
-            }
-        }
-        if (amax == 0) {
+        float max = ScaleSearch.largestMagnitude(x, xOffset, QK_K);
+        if (max == 0) {
             Arrays.fill(qs, qsOffset, qsOffset + QK_K, (byte) 0);
             Arrays.fill(bsums, bsumsOffset, bsumsOffset + 16, (short) 0);
             return 0f;
