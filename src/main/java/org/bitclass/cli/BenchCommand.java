@@ -82,17 +82,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void row(String name, String size, int threads, String test, int tokens, double[] rates) {
-        double mean = 0;
-        for (double r : rates) {
-            mean += r / rates.length;
-        }
-        double var = 0;
-        for (double r : rates) {
-            var += (r - mean) * (r - mean);
-        }
-        double sd = rates.length > 1 ? Math.sqrt(var / (rates.length - 1)) : 0;
         System.out.printf(Locale.ROOT, "| %-30s | %10s | %7d | %-6s | %12d | %20s |%n", name, size, threads, test, tokens,
-                String.format(Locale.ROOT, "%.2f ± %.2f", mean, sd));
+                Units.meanAndSd(rates));
     }
 
     /** The process's peak resident set (VmHWM in /proc/self/status), or "unknown" off Linux. */

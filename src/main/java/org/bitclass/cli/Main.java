@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
+                BenchQuantizeCommand.class,
                 ChatCommand.class,
                 DemoCommand.class,
                 GenerateCommand.class,

@@ -35,4 +35,18 @@ final class Units {
         }
         return String.format(Locale.ROOT, "%.2f %s", v, units[u]);
     }
+
+    /** "mean ± sd" of {@code values} (sample standard deviation; 0 for one value), two decimals. */
+    static String meanAndSd(double[] values) {
+        double mean = 0;
+        for (double v : values) {
+            mean += v / values.length;
+        }
+        double var = 0;
+        for (double v : values) {
+            var += (v - mean) * (v - mean);
+        }
+        double sd = values.length > 1 ? Math.sqrt(var / (values.length - 1)) : 0;
+        return String.format(Locale.ROOT, "%.2f ± %.2f", mean, sd);
+    }
 }

@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
  * importance the levels span the block's min..max (ggml's reference quantizer); with it, a weighted search
  * fits scale and minimum ({@code make_qkx3_quants}).
  */
-final class AffineCodec extends BlockCodec {
+final class AffineCodec extends LegacyBlockCodec {
 
     private static final float SEARCH_RMIN = -0.9f;
     private static final float SEARCH_RDELTA = 0.05f;
@@ -17,7 +17,7 @@ final class AffineCodec extends BlockCodec {
 
     private final int bits;
     private final int maxLevel;
-    private final long qsStart;
+    private final int qsStart;
 
     AffineCodec(GgmlType type, int bits) {
         super(type);
@@ -39,31 +39,16 @@ final class AffineCodec extends BlockCodec {
     }
 
     @Override
-    public void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst, long at) {
-        int blocks = wholeBlocks(n);
-        int[] levels = new int[LevelPacking.BLOCK];
-        int[] scratch = new int[LevelPacking.BLOCK];
-        float[] weights = new float[LevelPacking.BLOCK];
-        float sigma2 = importance == null ? 0 : ImportanceWeights.rowSigma2(src, srcOffset, n);
-        for (int b = 0; b < blocks; b++) {
-            int x = srcOffset + b * LevelPacking.BLOCK;
-            long block = at + (long) b * type().typeSize;
-            ScaleSearch.Affine fit;
-            if (importance == null) {
-                fit = referenceLevels(src, x, levels);
-            } else {
-                ImportanceWeights.blockWeights(importance, b * LevelPacking.BLOCK, sigma2, src, x,
-                        LevelPacking.BLOCK, weights);
-                fit = ScaleSearch.affine(LevelPacking.BLOCK, maxLevel, src, x, weights, levels, scratch,
-                        SEARCH_RMIN, SEARCH_RDELTA, SEARCH_STEPS);
-            }
-            LittleEndian.putHalf(dst, block, fit.scale());
-            LittleEndian.putHalf(dst, block + 2, fit.min());
-            if (bits == 5) {
-                LittleEndian.putU32(dst, block + 4, LevelPacking.fifthBits(levels, 0));
-            }
-            LevelPacking.putNibbles(levels, 0, dst, block + qsStart);
+    void encodeBlock(float[] x, int from, float[] weights, ScaleSearch search, int[] levels, byte[] dst, int at) {
+        ScaleSearch.Affine fit = weights == null ? referenceLevels(x, from, levels)
+                : search.affine(LevelPacking.BLOCK, maxLevel, x, from, weights, levels, SEARCH_RMIN, SEARCH_RDELTA,
+                SEARCH_STEPS);
+        LittleEndian.putHalf(dst, at, fit.scale());
+        LittleEndian.putHalf(dst, at + 2, fit.min());
+        if (bits == 5) {
+            LittleEndian.putU32(dst, at + 4, LevelPacking.fifthBits(levels, 0));
         }
+        LevelPacking.putNibbles(levels, 0, dst, at + qsStart);
     }
 
     /** ggml's reference quantizer for one block. */

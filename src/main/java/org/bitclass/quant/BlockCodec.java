@@ -30,7 +30,29 @@ abstract class BlockCodec implements QuantCodec {
     abstract void decodeBlock(MemorySegment src, long offset, float[] dst, int dstOffset);
 
     @Override
-    public void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst, long offset) {
+    public final void quantizeRows(float[] src, int srcOffset, int rows, int n, float[] importance, byte[] dst,
+                                   int dstOffset) {
+        if (!canQuantize()) {
+            throw new UnsupportedOperationException(type + " can be read but not produced");
+        }
+        int rowBytes = wholeBlocks(n) * type.typeSize;
+        if (importance != null && importance.length < n) {
+            throw new IllegalArgumentException("importance has " + importance.length + " weights for a row of " + n
+                    + " values");
+        }
+        RowEncoder encoder = newRowEncoder();
+        for (int r = 0; r < rows; r++) {
+            encoder.encodeRow(src, srcOffset + r * n, n, importance, dst, dstOffset + r * rowBytes);
+        }
+    }
+
+    /** Encodes one row of whole blocks; holds the working arrays of one {@link #quantizeRows} call. */
+    interface RowEncoder {
+        void encodeRow(float[] x, int xOffset, int n, float[] importance, byte[] dst, int dstOffset);
+    }
+
+    /** A fresh encoder with its own working memory (codecs that can quantize override this). */
+    RowEncoder newRowEncoder() {
         throw new UnsupportedOperationException(type + " can be read but not produced");
     }
 

@@ -1,5 +1,8 @@
 package org.bitclass.quant;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+
 /**
  * The float-to-integer roundings ggml's quantizers use, reproduced exactly (including the ties), since one
  * differently rounded value changes a byte of the output.
@@ -21,21 +24,23 @@ final class CRounding {
         return (bits & 0x007f_ffff) - 0x0040_0000;
     }
 
-    /** C's {@code roundf}: halves round away from zero. */
-    static float roundf(float f) {
-        if (!Float.isFinite(f) || Math.abs(f) >= 0x1p23f) {
-            return f;
+    /** {@link #nearestInt(float)} in every lane. */
+    static IntVector nearestInt(FloatVector f) {
+        return f.add(MAGIC).reinterpretAsInts().and(0x007f_ffff).sub(0x0040_0000);
+    }
+
+    /**
+     * C's {@code (int) roundf(f)} as x86-64 executes it: halves round away from zero, and NaN or values outside
+     * the int range give the "integer indefinite" {@code 0x80000000} (see {@link #toInt32}).
+     */
+    static int roundToInt(float f) {
+        if (!(f >= -0x1p31f && f < 0x1p31f)) {
+            return Integer.MIN_VALUE;
         }
-        float truncated = (float) (int) f;
-        // f - truncated is exact: both lie in the same binade or the difference is below one
+        int truncated = (int) f;
+        // exact: below 2^24 both lie within one unit of each other, above it f is an integer and equals truncated
         float fraction = f - truncated;
-        if (fraction >= 0.5f) {
-            return truncated + 1;
-        }
-        if (fraction <= -0.5f) {
-            return truncated - 1;
-        }
-        return truncated;
+        return truncated + (fraction >= 0.5f ? 1 : 0) - (fraction <= -0.5f ? 1 : 0);
     }
 
     /**

@@ -15,12 +15,12 @@ final class LevelPacking {
     private LevelPacking() {
     }
 
-    /** Writes the low four bits of 32 levels as 16 bytes at {@code qs}. */
-    static void putNibbles(int[] levels, int levelOffset, MemorySegment dst, long qs) {
+    /** Writes the low four bits of 32 levels as 16 bytes at {@code dst[qs..]}. */
+    static void putNibbles(int[] levels, int levelOffset, byte[] dst, int qs) {
         for (int j = 0; j < HALF; j++) {
             int lo = levels[levelOffset + j] & 0x0F;
             int hi = levels[levelOffset + j + HALF] & 0x0F;
-            LittleEndian.putU8(dst, qs + j, lo | hi << 4);
+            dst[qs + j] = (byte) (lo | hi << 4);
         }
     }
 

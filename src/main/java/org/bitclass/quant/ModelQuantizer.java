@@ -74,32 +74,50 @@ public final class ModelQuantizer {
         return out;
     }
 
+    /** Receives each tensor's bytes in output order; the segment is valid only during the call. */
+    public interface TensorSink {
+        void accept(int index, TensorInfo source, TensorInfo target, MemorySegment data) throws IOException;
+    }
+
     public Summary quantize(GgufModel model, Path output, Progress progress) throws IOException {
         List<TensorInfo> plan = plan(model);
+        try (GgufWriter writer = GgufWriter.create(output, metadata(model.metadata()), plan)) {
+            Summary summary = convert(model, plan, (i, source, target, data) -> {
+                writer.append(data);
+                progress.tensorDone(i, plan.size(), source, target.type());
+            });
+            writer.commit();
+            return summary;
+        }
+    }
+
+    /**
+     * Checks {@code plan} (from {@link #plan}) against the model and the imatrix, then gives every tensor to
+     * {@code sink} in plan order: quantized when its type changes, else the source bytes as they are.
+     */
+    public Summary convert(GgufModel model, List<TensorInfo> plan, TensorSink sink) throws IOException {
         List<String> warnings = new ArrayList<>();
         checkPlan(model, plan, warnings);
         long elements = 0;
         long bytesIn = 0;
         long bytesOut = 0;
-        try (GgufWriter writer = GgufWriter.create(output, metadata(model.metadata()), plan);
-             TensorQuantizer quantizer = new TensorQuantizer(threads)) {
+        try (TensorQuantizer quantizer = new TensorQuantizer(threads)) {
             for (int i = 0; i < plan.size(); i++) {
                 TensorInfo target = plan.get(i);
                 TensorInfo source = model.tensor(target.name());
                 MemorySegment data = model.data(source);
                 if (source.type() == target.type()) {
-                    writer.append(data);
+                    sink.accept(i, source, target, data);
                 } else {
                     try (Arena arena = Arena.ofShared()) {
-                        writer.append(quantizer.quantize(source, data, target.type(), importance(source), arena));
+                        sink.accept(i, source, target,
+                                quantizer.quantize(source, data, target.type(), importance(source), arena));
                     }
                 }
                 elements += source.nElements();
                 bytesIn += source.nBytes();
                 bytesOut += target.nBytes();
-                progress.tensorDone(i, plan.size(), source, target.type());
             }
-            writer.commit();
         }
         return new Summary(elements, bytesIn, bytesOut, warnings);
     }

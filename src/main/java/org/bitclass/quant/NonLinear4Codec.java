@@ -2,6 +2,10 @@ package org.bitclass.quant;
 
 import org.bitclass.gguf.GgmlType;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -17,10 +21,13 @@ final class NonLinear4Codec extends BlockCodec {
     private static final int[] CODEBOOK = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
     private static final int BLOCK = 32;
     private static final int TRIES = 7;
+    /** The starting scale and {@code 2 * TRIES + 1} neighbours. */
+    private static final int CANDIDATES = 2 * TRIES + 2;
+    private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED;
 
     private final int superBlock;
     private final int blocks;
-    private final long qsStart;
+    private final int qsStart;
 
     NonLinear4Codec(GgmlType type) {
         super(type);
@@ -53,24 +60,24 @@ final class NonLinear4Codec extends BlockCodec {
     }
 
     @Override
-    public void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst, long at) {
-        int superBlocks = wholeBlocks(n);
+    RowEncoder newRowEncoder() {
         Scratch s = new Scratch(superBlock, blocks);
-        for (int sb = 0; sb < superBlocks; sb++) {
-            encode(src, srcOffset + sb * superBlock, importance, sb * superBlock, dst,
-                    at + (long) sb * type().typeSize, s);
-        }
+        return (x, xOffset, n, importance, dst, at) -> {
+            for (int sb = 0; sb < n / superBlock; sb++) {
+                encode(x, xOffset + sb * superBlock, importance, sb * superBlock, dst, at + sb * type().typeSize, s);
+            }
+        };
     }
 
     /** Working arrays reused across the super-blocks of a row. */
-    private record Scratch(int[] levels, float[] scales, float[] weights) {
+    private record Scratch(int[] levels, float[] scales, float[] weights, float[] ids, float[] sumqx, float[] sumq2) {
         Scratch(int superBlock, int blocks) {
-            this(new int[superBlock], new float[blocks], new float[BLOCK]);
+            this(new int[superBlock], new float[blocks], new float[BLOCK], new float[CANDIDATES],
+                    new float[CANDIDATES], new float[CANDIDATES]);
         }
     }
 
-    private void encode(float[] x, int from, float[] importance, int importanceFrom, MemorySegment dst, long at,
-                        Scratch s) {
+    private void encode(float[] x, int from, float[] importance, int importanceFrom, byte[] dst, int at, Scratch s) {
         float sigma2 = ImportanceWeights.sumOfSquares(x, from, superBlock) * (2.f / superBlock);
         float[] scales = s.scales;
         int[] levels = s.levels;
@@ -86,7 +93,7 @@ final class NonLinear4Codec extends BlockCodec {
                     s.weights[j] = x[xb + j] * x[xb + j];
                 }
             }
-            scales[ib] = blockScale(x, xb, s.weights);
+            scales[ib] = blockScale(x, xb, s);
             float absD = Math.abs(scales[ib]);
             if (absD > amaxScale) {
                 amaxScale = absD;
@@ -108,45 +115,59 @@ final class NonLinear4Codec extends BlockCodec {
     }
 
     /**
-     * The weighted least-squares scale of one block, best of the start (largest magnitude on the codebook's
-     * end) and 15 neighbouring candidates; 0 for an all-zero block.
+     * The weighted least-squares scale of one block ({@code s.weights}), best of the start (largest magnitude on
+     * the codebook's end) and 15 neighbouring candidates; 0 for an all-zero block. The 16 candidates are
+     * independent, so vector lanes evaluate them side by side, each lane summing in element order as ggml does.
      */
-    private static float blockScale(float[] x, int xb, float[] weights) {
+    private static float blockScale(float[] x, int xb, Scratch s) {
         float max = ScaleSearch.largestMagnitude(x, xb, BLOCK);
         if (Math.abs(max) < ScaleSearch.GROUP_MAX_EPS) {
             return 0;
         }
-        float id = 1 / (-max / CODEBOOK[0]);
-        float sumqx = 0;
-        float sumq2 = 0;
-        for (int j = 0; j < BLOCK; j++) {
-            float q = CODEBOOK[nearestCodebookIndex(id * x[xb + j])];
-            float w = weights[j];
-            sumqx += w * q * x[xb + j];
-            sumq2 += w * q * q;
-        }
-        float d = sumq2 > 0 ? sumqx / sumq2 : 0.f;
-        float best = d * sumqx;
+        float[] ids = s.ids;
+        ids[0] = 1 / (-max / CODEBOOK[0]);
         for (int itry = -TRIES; itry <= TRIES; itry++) {
-            id = (itry + CODEBOOK[0]) / max;
-            sumqx = 0;
-            sumq2 = 0;
+            ids[itry + TRIES + 1] = (itry + CODEBOOK[0]) / max;
+        }
+        float[] weights = s.weights;
+        for (int g = 0; g < CANDIDATES; g += LANES.length()) {
+            FloatVector id = FloatVector.fromArray(LANES, ids, g);
+            FloatVector sumqx = FloatVector.zero(LANES);
+            FloatVector sumq2 = FloatVector.zero(LANES);
             for (int j = 0; j < BLOCK; j++) {
-                float q = CODEBOOK[nearestCodebookIndex(id * x[xb + j])];
-                float w = weights[j];
-                sumqx += w * q * x[xb + j];
-                sumq2 += w * q * q;
+                float xj = x[xb + j];
+                FloatVector q = nearestCodebookValue(id.mul(xj));
+                FloatVector wq = q.mul(weights[j]);
+                sumqx = sumqx.add(wq.mul(xj));
+                sumq2 = sumq2.add(wq.mul(q));
             }
-            if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
-                d = sumqx / sumq2;
-                best = d * sumqx;
+            sumqx.intoArray(s.sumqx, g);
+            sumq2.intoArray(s.sumq2, g);
+        }
+        float[] sumqx = s.sumqx;
+        float[] sumq2 = s.sumq2;
+        float d = sumq2[0] > 0 ? sumqx[0] / sumq2[0] : 0.f;
+        float best = d * sumqx[0];
+        for (int k = 1; k < CANDIDATES; k++) {
+            if (sumq2[k] > 0 && sumqx[k] * sumqx[k] > best * sumq2[k]) {
+                d = sumqx[k] / sumq2[k];
+                best = d * sumqx[k];
             }
         }
         return d;
     }
 
+    /** {@code CODEBOOK[nearestCodebookIndex(x)]} in every lane. */
+    static FloatVector nearestCodebookValue(FloatVector x) {
+        FloatVector q = FloatVector.broadcast(LANES, (float) CODEBOOK[0]);
+        for (int k = 1; k < CODEBOOK.length; k++) {
+            q = q.blend((float) CODEBOOK[k], x.compare(VectorOperators.GE, THRESHOLDS[k - 1]));
+        }
+        return q.blend((float) CODEBOOK[CODEBOOK.length - 1], x.test(VectorOperators.IS_NAN));
+    }
+
     /** IQ4_XS: quantizes the block scales to 6-bit multipliers of one fp16 scale, then re-picks the levels. */
-    private void encodeMultipliers(float[] x, int from, MemorySegment dst, long at, float[] scales, int[] levels,
+    private void encodeMultipliers(float[] x, int from, byte[] dst, int at, float[] scales, int[] levels,
                                    float maxScale) {
         float d = -maxScale / 32;
         LittleEndian.putHalf(dst, at, d);
@@ -160,9 +181,9 @@ final class NonLinear4Codec extends BlockCodec {
                 levels[ib * BLOCK + j] = nearestCodebookIndex(idl * x[from + ib * BLOCK + j]);
             }
             int stored = l + 32;
-            long low = at + 4 + ib / 2;
+            int low = at + 4 + ib / 2;
             int lowNibble = stored & 0x0F;
-            LittleEndian.putU8(dst, low, ib % 2 == 0 ? lowNibble : LittleEndian.u8(dst, low) | lowNibble << 4);
+            dst[low] = (byte) (ib % 2 == 0 ? lowNibble : dst[low] & 0xFF | lowNibble << 4);
             scalesHigh |= (stored >> 4) << (2 * ib);
         }
         LittleEndian.putU16(dst, at + 2, scalesHigh);

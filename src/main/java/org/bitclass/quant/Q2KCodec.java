@@ -32,8 +32,8 @@ public final class Q2KCodec extends SuperBlockCodec {
         } else {
             fitScalesWeighted(x, xOffset, importance, impOffset, s);
         }
-        float d = LittleEndian.half(s.view, D_OFFSET);
-        float dmin = LittleEndian.half(s.view, DMIN_OFFSET);
+        float d = LittleEndian.half(s.block, D_OFFSET);
+        float dmin = LittleEndian.half(s.block, DMIN_OFFSET);
         for (int j = 0; j < 16; j++) {
             int sc = s.block[SCALES_OFFSET + j] & 0xFF;
             float dl = d * (sc & 0xF);
@@ -70,18 +70,18 @@ public final class Q2KCodec extends SuperBlockCodec {
             for (int j = 0; j < 16; j++) {
                 s.block[SCALES_OFFSET + j] = (byte) CRounding.nearestInt(iscale * s.scales[j]);
             }
-            LittleEndian.putHalf(s.view, D_OFFSET, maxScale / SCALE_MAX);
+            LittleEndian.putHalf(s.block, D_OFFSET, maxScale / SCALE_MAX);
         } else {
-            LittleEndian.putHalf(s.view, D_OFFSET, 0f);
+            LittleEndian.putHalf(s.block, D_OFFSET, 0f);
         }
         if (maxMin > 0) {
             float iscale = SCALE_MAX / maxMin;
             for (int j = 0; j < 16; j++) {
                 s.block[SCALES_OFFSET + j] |= (byte) (CRounding.nearestInt(iscale * s.mins[j]) << 4);
             }
-            LittleEndian.putHalf(s.view, DMIN_OFFSET, maxMin / SCALE_MAX);
+            LittleEndian.putHalf(s.block, DMIN_OFFSET, maxMin / SCALE_MAX);
         } else {
-            LittleEndian.putHalf(s.view, DMIN_OFFSET, 0f);
+            LittleEndian.putHalf(s.block, DMIN_OFFSET, 0f);
         }
     }
 
@@ -95,8 +95,8 @@ public final class Q2KCodec extends SuperBlockCodec {
         }
         float dm = ScaleSearch.nonNegative(16, SCALE_MAX, s.scales, s.scaleLevels, s.subBlockWeights);
         float mm = ScaleSearch.nonNegative(16, SCALE_MAX, s.mins, s.minLevels, s.subBlockWeights);
-        LittleEndian.putHalf(s.view, D_OFFSET, dm);
-        LittleEndian.putHalf(s.view, DMIN_OFFSET, mm);
+        LittleEndian.putHalf(s.block, D_OFFSET, dm);
+        LittleEndian.putHalf(s.block, DMIN_OFFSET, mm);
         for (int j = 0; j < 16; j++) {
             s.block[SCALES_OFFSET + j] = (byte) (s.scaleLevels[j] | s.minLevels[j] << 4);
         }
@@ -105,7 +105,7 @@ public final class Q2KCodec extends SuperBlockCodec {
     /** Affine search on sub-block {@code j} with {@code s.weights}: its levels, scale and min (≥ 0) into {@code s}. */
     private static void fitSubBlock(float[] x, int xOffset, int j, float rmin, float rdelta, int steps,
                                     boolean absoluteError, Scratch s) {
-        ScaleSearch.Affine fit = ScaleSearch.affine(16, 3, x, xOffset + 16 * j, s.weights, s.subLevels, s.aux,
+        ScaleSearch.Affine fit = s.search.affine(16, 3, x, xOffset + 16 * j, s.weights, s.subLevels,
                 rmin, rdelta, steps, absoluteError);
         s.keepSubLevels(16 * j, 16);
         s.scales[j] = fit.scale();

@@ -31,7 +31,7 @@ public final class Q3KCodec extends SuperBlockCodec {
         } else {
             fitScalesWeighted(x, xOffset, importance, impOffset, s);
         }
-        float d = LittleEndian.half(s.view, D_OFFSET);
+        float d = LittleEndian.half(s.block, D_OFFSET);
         int[] levels = s.levels;
         for (int j = 0; j < 16; j++) {
             float dl = d * KPacking.signedScale6x16(s.view, SCALES_OFFSET, j);
@@ -71,9 +71,9 @@ public final class Q3KCodec extends SuperBlockCodec {
                 s.scaleLevels[j] = Math.max(-32, Math.min(31, l)) + 32;
             }
             KPacking.packScale6x16(s.scaleLevels, s.block, SCALES_OFFSET);
-            LittleEndian.putHalf(s.view, D_OFFSET, 1 / iscale);
+            LittleEndian.putHalf(s.block, D_OFFSET, 1 / iscale);
         } else {
-            LittleEndian.putHalf(s.view, D_OFFSET, 0f);
+            LittleEndian.putHalf(s.block, D_OFFSET, 0f);
         }
     }
 
@@ -83,12 +83,12 @@ public final class Q3KCodec extends SuperBlockCodec {
         for (int j = 0; j < 16; j++) {
             ImportanceWeights.blockWeights(importance, impOffset + 16 * j, sigma2, x, xOffset + 16 * j, 16, s.weights);
             s.subBlockWeights[j] = s.sumOfWeights(16);
-            s.scales[j] = ScaleSearch.symmetric(16, 4, x, xOffset + 16 * j, s.weights, s.subLevels);
+            s.scales[j] = s.search.symmetric(16, 4, x, xOffset + 16 * j, s.weights, s.subLevels);
             s.keepSubLevels(16 * j, 16);
         }
-        float dBlock = ScaleSearch.symmetric(16, 32, s.scales, 0, s.subBlockWeights, s.scaleLevels);
+        float dBlock = s.search.symmetric(16, 32, s.scales, 0, s.subBlockWeights, s.scaleLevels);
         KPacking.packScale6x16(s.scaleLevels, s.block, SCALES_OFFSET);
-        LittleEndian.putHalf(s.view, D_OFFSET, dBlock);
+        LittleEndian.putHalf(s.block, D_OFFSET, dBlock);
     }
 
     @Override

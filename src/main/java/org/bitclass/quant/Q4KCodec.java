@@ -28,22 +28,8 @@ public final class Q4KCodec extends ScaleMinKCodec {
     }
 
     @Override
-    public void decodeBlock(MemorySegment src, long offset, float[] dst, int dstOffset) {
-        float d = LittleEndian.half(src, offset + D_OFFSET);
-        float dmin = LittleEndian.half(src, offset + DMIN_OFFSET);
-        long scales = offset + SCALES_OFFSET;
-        for (int c = 0; c < 4; c++) {
-            float d1 = d * KPacking.scale6(src, scales, 2 * c);
-            float m1 = dmin * KPacking.min6(src, scales, 2 * c);
-            float d2 = d * KPacking.scale6(src, scales, 2 * c + 1);
-            float m2 = dmin * KPacking.min6(src, scales, 2 * c + 1);
-            long qs = offset + QS_OFFSET + 32 * c;
-            int out = dstOffset + 64 * c;
-            for (int l = 0; l < 32; l++) {
-                int q = LittleEndian.u8(src, qs + l);
-                dst[out + l] = d1 * (q & 0xF) - m1;
-                dst[out + 32 + l] = d2 * (q >> 4) - m2;
-            }
-        }
+    int level(MemorySegment src, long offset, int c, int i) {
+        int q = LittleEndian.u8(src, offset + QS_OFFSET + 32 * c + i % 32);
+        return i < 32 ? q & 0xF : q >> 4;
     }
 }

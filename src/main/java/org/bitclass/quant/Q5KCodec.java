@@ -40,23 +40,9 @@ public final class Q5KCodec extends ScaleMinKCodec {
     }
 
     @Override
-    public void decodeBlock(MemorySegment src, long offset, float[] dst, int dstOffset) {
-        float d = LittleEndian.half(src, offset + D_OFFSET);
-        float dmin = LittleEndian.half(src, offset + DMIN_OFFSET);
-        long scales = offset + SCALES_OFFSET;
-        for (int c = 0; c < 4; c++) {
-            float d1 = d * KPacking.scale6(src, scales, 2 * c);
-            float m1 = dmin * KPacking.min6(src, scales, 2 * c);
-            float d2 = d * KPacking.scale6(src, scales, 2 * c + 1);
-            float m2 = dmin * KPacking.min6(src, scales, 2 * c + 1);
-            long qs = offset + QS_OFFSET + 32 * c;
-            int out = dstOffset + 64 * c;
-            for (int l = 0; l < 32; l++) {
-                int q = LittleEndian.u8(src, qs + l);
-                int qh = LittleEndian.u8(src, offset + QH_OFFSET + l) >> (2 * c);
-                dst[out + l] = d1 * ((q & 0xF) + ((qh & 1) << 4)) - m1;
-                dst[out + 32 + l] = d2 * ((q >> 4) + ((qh & 2) << 3)) - m2;
-            }
-        }
+    int level(MemorySegment src, long offset, int c, int i) {
+        int q = LittleEndian.u8(src, offset + QS_OFFSET + 32 * c + i % 32);
+        int fifth = (LittleEndian.u8(src, offset + QH_OFFSET + i % 32) >> (2 * c + i / 32)) & 1;
+        return (i < 32 ? q & 0xF : q >> 4) | fifth << 4;
     }
 }

@@ -39,7 +39,7 @@ public final class Q6KCodec extends SuperBlockCodec {
                 // ggml weighs by x² when it has no importance
                 s.weights[i] = importance != null ? importance[impOffset + 16 * j + i] : x[sub + i] * x[sub + i];
             }
-            float scale = ScaleSearch.symmetric(16, 32, x, sub, s.weights, s.subLevels);
+            float scale = s.search.symmetric(16, 32, x, sub, s.weights, s.subLevels);
             s.keepSubLevels(16 * j, 16);
             s.scales[j] = scale;
             float abs = Math.abs(scale);
@@ -52,8 +52,8 @@ public final class Q6KCodec extends SuperBlockCodec {
             return; // an all-zero block, d = +0
         }
         float iscale = -128f / maxScale;
-        LittleEndian.putHalf(s.view, D_OFFSET, 1 / iscale);
-        float d = LittleEndian.half(s.view, D_OFFSET);
+        LittleEndian.putHalf(s.block, D_OFFSET, 1 / iscale);
+        float d = LittleEndian.half(s.block, D_OFFSET);
         byte[] out = s.block;
         for (int j = 0; j < 16; j++) {
             out[SCALES_OFFSET + j] = (byte) Math.min(127, CRounding.nearestInt(iscale * s.scales[j]));

@@ -32,16 +32,8 @@ public final class Q8KCodec extends SuperBlockCodec {
      */
     public static float quantizeBlock(float[] x, int xOffset, byte[] qs, int qsOffset, short[] bsums,
                                       int bsumsOffset) {
-        float max = 0;
-        float amax = 0;
-        for (int j = 0; j < QK_K; j++) {
-            float ax = Math.abs(x[xOffset + j]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOffset + j];
-            }
-        }
-        if (amax == 0) {
+        float max = ScaleSearch.largestMagnitude(x, xOffset, QK_K);
+        if (max == 0) {
             Arrays.fill(qs, qsOffset, qsOffset + QK_K, (byte) 0);
             Arrays.fill(bsums, bsumsOffset, bsumsOffset + 16, (short) 0);
             return 0f;
@@ -63,9 +55,9 @@ public final class Q8KCodec extends SuperBlockCodec {
     @Override
     void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s) {
         float d = quantizeBlock(x, xOffset, s.block, QS_OFFSET, s.blockSums, 0);
-        s.view.set(LittleEndian.FLOAT, D_OFFSET, d);
+        LittleEndian.putFloat(s.block, D_OFFSET, d);
         for (int j = 0; j < 16; j++) {
-            LittleEndian.putU16(s.view, BSUMS_OFFSET + 2L * j, s.blockSums[j]);
+            LittleEndian.putU16(s.block, BSUMS_OFFSET + 2 * j, s.blockSums[j]);
         }
     }
 

@@ -3,6 +3,7 @@ package org.bitclass.quant;
 import org.bitclass.gguf.GgmlType;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Encoding and decoding of one tensor type, block by block, bit-exact with llama.cpp's reference code.
@@ -21,9 +22,18 @@ public interface QuantCodec {
     }
 
     /**
-     * Encodes one row of {@code n} values from {@code src[srcOffset..]} into {@code dst[offset..]}, as llama.cpp's
-     * {@code ggml_quantize_chunk} does for one row. {@code importance} holds one weight per column of the row
-     * (the imatrix's mean of x²), or is null to quantize without importance weights.
+     * Encodes {@code rows} consecutive rows of {@code n} values from {@code src[srcOffset..]} into
+     * {@code dst[dstOffset..]}, each row as llama.cpp's {@code ggml_quantize_chunk} encodes one row, the encoded rows
+     * back to back. {@code importance} holds one weight per column, shared by the rows (the imatrix's mean of x²),
+     * or is null to quantize without importance weights. Working memory is allocated once per call, so callers
+     * with many rows should pass them together.
      */
-    void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst, long offset);
+    void quantizeRows(float[] src, int srcOffset, int rows, int n, float[] importance, byte[] dst, int dstOffset);
+
+    /** {@link #quantizeRows} for a single row, written to {@code dst[offset..]}. */
+    default void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst, long offset) {
+        byte[] row = new byte[Math.toIntExact(type().bytesFor(n))];
+        quantizeRows(src, srcOffset, 1, n, importance, row, 0);
+        MemorySegment.copy(row, 0, dst, ValueLayout.JAVA_BYTE, offset, row.length);
+    }
 }

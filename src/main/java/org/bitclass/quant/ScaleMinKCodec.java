@@ -2,6 +2,8 @@ package org.bitclass.quant;
 
 import org.bitclass.gguf.GgmlType;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * The common part of Q4_K and Q5_K: 8 sub-blocks of 32 values, value = d·scale·q − dmin·min, with 6-bit scales and
  * mins packed in 12 bytes after the two halves d and dmin. The types differ only in the level range (4 or 5 bits),
@@ -38,6 +40,27 @@ public abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KC
     /** Writes the 256 levels, each in [0, nmax], into the block's level bytes. */
     abstract void packLevels(int[] levels, byte[] out);
 
+    /** The level of value {@code 64c + i} ({@code i < 64}) of the block stored at {@code src[offset..]}. */
+    abstract int level(MemorySegment src, long offset, int c, int i);
+
+    @Override
+    public final void decodeBlock(MemorySegment src, long offset, float[] dst, int dstOffset) {
+        float d = LittleEndian.half(src, offset + D_OFFSET);
+        float dmin = LittleEndian.half(src, offset + DMIN_OFFSET);
+        long scales = offset + SCALES_OFFSET;
+        for (int c = 0; c < 4; c++) {
+            float d1 = d * KPacking.scale6(src, scales, 2 * c);
+            float m1 = dmin * KPacking.min6(src, scales, 2 * c);
+            float d2 = d * KPacking.scale6(src, scales, 2 * c + 1);
+            float m2 = dmin * KPacking.min6(src, scales, 2 * c + 1);
+            int out = dstOffset + 64 * c;
+            for (int l = 0; l < 32; l++) {
+                dst[out + l] = d1 * level(src, offset, c, l) - m1;
+                dst[out + 32 + l] = d2 * level(src, offset, c, 32 + l) - m2;
+            }
+        }
+    }
+
     @Override
     final void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s) {
         if (importance == null) {
@@ -45,8 +68,8 @@ public abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KC
         } else {
             fitScalesWeighted(x, xOffset, importance, impOffset, s);
         }
-        float d = LittleEndian.half(s.view, D_OFFSET);
-        float dmin = LittleEndian.half(s.view, DMIN_OFFSET);
+        float d = LittleEndian.half(s.block, D_OFFSET);
+        float dmin = LittleEndian.half(s.block, DMIN_OFFSET);
         for (int j = 0; j < 8; j++) {
             float dl = d * KPacking.scale6(s.view, SCALES_OFFSET, j);
             if (dl == 0) {
@@ -89,8 +112,8 @@ public abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KC
             s.minLevels[j] = Math.min(SCALE_MAX, CRounding.nearestInt(invMin * s.mins[j]) & 0xFF);
         }
         KPacking.packScaleMin6(s.scaleLevels, s.minLevels, s.block, SCALES_OFFSET);
-        LittleEndian.putHalf(s.view, D_OFFSET, maxScale / SCALE_MAX);
-        LittleEndian.putHalf(s.view, DMIN_OFFSET, maxMin / SCALE_MAX);
+        LittleEndian.putHalf(s.block, D_OFFSET, maxScale / SCALE_MAX);
+        LittleEndian.putHalf(s.block, DMIN_OFFSET, maxMin / SCALE_MAX);
     }
 
     /** Fits each sub-block under importance × √(σ² + x²) weights, then scales and mins by weighted search. */
@@ -110,13 +133,13 @@ public abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KC
             }
         }
         KPacking.packScaleMin6(s.scaleLevels, s.minLevels, s.block, SCALES_OFFSET);
-        LittleEndian.putHalf(s.view, D_OFFSET, dBlock);
-        LittleEndian.putHalf(s.view, DMIN_OFFSET, mBlock);
+        LittleEndian.putHalf(s.block, D_OFFSET, dBlock);
+        LittleEndian.putHalf(s.block, DMIN_OFFSET, mBlock);
     }
 
     /** Affine search on sub-block {@code j} with {@code s.weights}: its levels, scale and min (≥ 0) into {@code s}. */
     private void fitSubBlock(float[] x, int xOffset, int j, float rmin, float rdelta, int steps, Scratch s) {
-        ScaleSearch.Affine fit = ScaleSearch.affine(32, nmax, x, xOffset + 32 * j, s.weights, s.subLevels, s.aux,
+        ScaleSearch.Affine fit = s.search.affine(32, nmax, x, xOffset + 32 * j, s.weights, s.subLevels,
                 rmin, rdelta, steps);
         s.keepSubLevels(32 * j, 32);
         s.scales[j] = fit.scale();

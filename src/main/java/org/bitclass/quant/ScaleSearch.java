@@ -1,5 +1,10 @@
 package org.bitclass.quant;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.Arrays;
 
 /**
@@ -7,14 +12,31 @@ import java.util.Arrays;
  * sub-block and super-block searches. Every sum is accumulated in float in element order, as ggml does; changing
  * the order changes bytes. Comparisons are written out instead of {@link Math#max(float, float)}, which orders -0
  * below +0 where C's macros do not.
+ * <p>
+ * The two searches that try many candidate scales ({@link #symmetric}, {@link #affine}) evaluate the candidates in
+ * the lanes of a vector, one candidate per lane: each lane performs exactly the float operations of the scalar code
+ * in the same order, so the sums are bit-identical; the choice among candidates stays scalar and sequential. They
+ * are instance methods because they keep their per-lane results in arrays of the instance (one per thread).
  */
 final class ScaleSearch {
 
     /** ggml's threshold below which a block counts as all zeros. */
     static final float GROUP_MAX_EPS = 1e-15f;
 
-    private ScaleSearch() {
-    }
+    private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED;
+    private static final int L = LANES.length();
+    /** Room for the largest candidate count (37, Q4_K/Q5_K with importance), rounded up to whole vectors. */
+    private static final int MAX_CANDIDATES = (37 + L - 1) / L * L;
+    /** Largest block a search takes. */
+    private static final int MAX_N = 32;
+
+    private final float[] iscales = new float[MAX_CANDIDATES];
+    private final float[] sumsA = new float[MAX_CANDIDATES];
+    private final float[] sumsB = new float[MAX_CANDIDATES];
+    private final float[] laneScales = new float[L];
+    private final float[] laneMins = new float[L];
+    /** Each candidate's levels as floats, element i of lane k at {@code i * L + k}. */
+    private final float[] laneLevels = new float[MAX_N * L];
 
     /**
      * Symmetric levels {@code -nmax..nmax-1} ({@code make_qx_quants} with weights): starts from the scale that
@@ -22,46 +44,49 @@ final class ScaleSearch {
      * best weighted least-squares fit. Writes levels shifted by {@code nmax} into {@code levels} and returns
      * the scale (0 for an all-zero block, whose levels are then all 0).
      */
-    static float symmetric(int n, int nmax, float[] x, int xOffset, float[] weights, int[] levels) {
+    float symmetric(int n, int nmax, float[] x, int xOffset, float[] weights, int[] levels) {
         float max = largestMagnitude(x, xOffset, n);
         if (Math.abs(max) < GROUP_MAX_EPS) {
             Arrays.fill(levels, 0, n, 0);
             return 0f;
         }
-        float iscale = -nmax / max;
-        float sumlx = 0;
-        float suml2 = 0;
-        for (int i = 0; i < n; i++) {
-            float xi = x[xOffset + i];
-            int l = clampSymmetric(CRounding.nearestInt(iscale * xi), nmax);
-            levels[i] = l + nmax;
-            float w = weights[i];
-            sumlx += w * xi * l;
-            suml2 += w * l * l;
+        // candidate 0 is ggml's starting scale, then is = -9..-1, 1..9 in ggml's order
+        int candidates = 19;
+        iscales[0] = -nmax / max;
+        for (int k = 1; k < candidates; k++) {
+            int is = k <= 9 ? k - 10 : k - 9;
+            iscales[k] = -(nmax + 0.1f * is) / max;
         }
-        float scale = suml2 != 0 ? sumlx / suml2 : 0.0f;
-        float best = scale * sumlx;
-        for (int is = -9; is <= 9; is++) {
-            if (is == 0) {
-                continue;
-            }
-            iscale = -(nmax + 0.1f * is) / max;
-            sumlx = 0;
-            suml2 = 0;
+        float[] sumlx = sumsA;
+        float[] suml2 = sumsB;
+        for (int g = 0; g < candidates; g += L) {
+            FloatVector iscale = FloatVector.fromArray(LANES, iscales, g);
+            FloatVector lx = FloatVector.zero(LANES);
+            FloatVector l2 = FloatVector.zero(LANES);
             for (int i = 0; i < n; i++) {
                 float xi = x[xOffset + i];
-                int l = clampSymmetric(CRounding.nearestInt(iscale * xi), nmax);
                 float w = weights[i];
-                sumlx += w * xi * l;
-                suml2 += w * l * l;
+                FloatVector l = (FloatVector) CRounding.nearestInt(iscale.mul(xi)).max(-nmax).min(nmax - 1)
+                        .convert(VectorOperators.I2F, 0);
+                lx = lx.add(l.mul(w * xi));
+                l2 = l2.add(l.mul(w).mul(l));
             }
-            if (suml2 > 0 && sumlx * sumlx > best * suml2) {
-                for (int i = 0; i < n; i++) {
-                    levels[i] = nmax + clampSymmetric(CRounding.nearestInt(iscale * x[xOffset + i]), nmax);
-                }
-                scale = sumlx / suml2;
-                best = scale * sumlx;
+            lx.intoArray(sumlx, g);
+            l2.intoArray(suml2, g);
+        }
+        float scale = suml2[0] != 0 ? sumlx[0] / suml2[0] : 0.0f;
+        float best = scale * sumlx[0];
+        int chosen = 0;
+        for (int k = 1; k < candidates; k++) {
+            if (suml2[k] > 0 && sumlx[k] * sumlx[k] > best * suml2[k]) {
+                scale = sumlx[k] / suml2[k];
+                best = scale * sumlx[k];
+                chosen = k;
             }
+        }
+        float iscale = iscales[chosen];
+        for (int i = 0; i < n; i++) {
+            levels[i] = nmax + clampSymmetric(CRounding.nearestInt(iscale * x[xOffset + i]), nmax);
         }
         return scale;
     }
@@ -92,20 +117,24 @@ final class ScaleSearch {
      * Affine levels {@code 0..nmax} ({@code make_qkx3_quants} with weights, squared error): starts from the
      * min/max mapping, then for {@code nstep + 1} candidate scales {@code (rmin + rdelta*is + nmax)/(max-min)}
      * fits scale and minimum by weighted least squares (the minimum clamped to at most 0) and keeps the best.
-     * Writes the levels into {@code levels}; {@code scratch} must hold {@code n} ints.
+     * Writes the levels into {@code levels}.
      */
-    static Affine affine(int n, int nmax, float[] x, int xOffset, float[] weights, int[] levels, int[] scratch,
-                         float rmin, float rdelta, int nstep) {
-        return affine(n, nmax, x, xOffset, weights, levels, scratch, rmin, rdelta, nstep, false);
+    Affine affine(int n, int nmax, float[] x, int xOffset, float[] weights, int[] levels, float rmin, float rdelta,
+                  int nstep) {
+        return affine(n, nmax, x, xOffset, weights, levels, rmin, rdelta, nstep, false);
     }
 
     /**
      * {@link #affine} minimising either the weighted squared error or, with {@code absoluteError}, the weighted
      * absolute error ({@code make_qkx2_quants} with use_mad, which Q2_K uses without importance weights;
      * {@code make_qkx2_quants} and {@code make_qkx3_quants} agree whenever weights are given).
+     * <p>
+     * ggml lets a better candidate's minimum replace the block minimum for the candidates after it, so they are not
+     * independent: lanes evaluate a window of consecutive candidates with the current minimum, the window is
+     * scanned in order, and after an improvement the next window starts at the candidate that follows it.
      */
-    static Affine affine(int n, int nmax, float[] x, int xOffset, float[] weights, int[] levels, int[] scratch,
-                         float rmin, float rdelta, int nstep, boolean absoluteError) {
+    Affine affine(int n, int nmax, float[] x, int xOffset, float[] weights, int[] levels, float rmin, float rdelta,
+                  int nstep, boolean absoluteError) {
         float min = x[xOffset];
         float max = x[xOffset];
         float sumW = weights[0];
@@ -138,42 +167,74 @@ final class ScaleSearch {
             float diff = scale * levels[i] + min - xi;
             bestError += weights[i] * error(diff, absoluteError);
         }
-        for (int is = 0; is <= nstep; is++) {
-            iscale = (rmin + rdelta * is + nmax) / (max - min);
-            float sumL = 0;
-            float sumL2 = 0;
-            float sumXL = 0;
-            for (int i = 0; i < n; i++) {
-                float xi = x[xOffset + i];
-                int l = clampAffine(CRounding.nearestInt(iscale * (xi - min)), nmax);
-                scratch[i] = l;
-                float w = weights[i];
-                sumL += w * l;
-                sumL2 += w * l * l;
-                sumXL += w * l * xi;
-            }
-            float det = sumW * sumL2 - sumL * sumL;
-            if (det > 0) {
-                float thisScale = (sumW * sumXL - sumX * sumL) / det;
-                float thisMin = (sumL2 * sumX - sumL * sumXL) / det;
-                if (thisMin > 0) {
-                    thisMin = 0;
-                    thisScale = sumXL / sumL2;
-                }
-                float error = 0;
-                for (int i = 0; i < n; i++) {
-                    float diff = thisScale * scratch[i] + thisMin - x[xOffset + i];
-                    error += weights[i] * error(diff, absoluteError);
-                }
-                if (error < bestError) {
-                    System.arraycopy(scratch, 0, levels, 0, n);
-                    bestError = error;
-                    scale = thisScale;
-                    min = thisMin;
+        float[] det = sumsA;
+        float[] laneErrors = sumsB;
+        int first = 0;
+        while (first <= nstep) {
+            int end = Math.min(first + L, nstep + 1);
+            fitAffineWindow(first, nstep, n, nmax, x, xOffset, weights, min, max, sumW, sumX, rmin, rdelta,
+                    absoluteError);
+            int next = end;
+            for (int k = first; k < end; k++) {
+                int lane = k - first;
+                if (det[lane] > 0 && laneErrors[lane] < bestError) {
+                    for (int i = 0; i < n; i++) {
+                        levels[i] = (int) laneLevels[i * L + lane];
+                    }
+                    bestError = laneErrors[lane];
+                    scale = laneScales[lane];
+                    min = laneMins[lane];
+                    next = k + 1;
+                    break;
                 }
             }
+            first = next;
         }
         return new Affine(scale, min);
+    }
+
+    /**
+     * Candidates {@code first..first+L-1} (later ones repeat {@code nstep}) in the lanes: levels into
+     * {@link #laneLevels}, the least-squares determinant into {@link #sumsA}, scale and min into {@link #laneScales}
+     * and {@link #laneMins}, the weighted error into {@link #sumsB}.
+     */
+    private void fitAffineWindow(int first, int nstep, int n, int nmax, float[] x, int xOffset, float[] weights,
+                                 float min, float max, float sumW, float sumX, float rmin, float rdelta,
+                                 boolean absoluteError) {
+        for (int lane = 0; lane < L; lane++) {
+            iscales[lane] = (rmin + rdelta * Math.min(first + lane, nstep) + nmax) / (max - min);
+        }
+        FloatVector iscale = FloatVector.fromArray(LANES, iscales, 0);
+        FloatVector sumL = FloatVector.zero(LANES);
+        FloatVector sumL2 = FloatVector.zero(LANES);
+        FloatVector sumXL = FloatVector.zero(LANES);
+        for (int i = 0; i < n; i++) {
+            float xi = x[xOffset + i];
+            FloatVector l = (FloatVector) CRounding.nearestInt(iscale.mul(xi - min)).max(0).min(nmax)
+                    .convert(VectorOperators.I2F, 0);
+            l.intoArray(laneLevels, i * L);
+            FloatVector wl = l.mul(weights[i]);
+            sumL = sumL.add(wl);
+            sumL2 = sumL2.add(wl.mul(l));
+            sumXL = sumXL.add(wl.mul(xi));
+        }
+        FloatVector det = sumL2.mul(sumW).sub(sumL.mul(sumL));
+        FloatVector thisScale = sumXL.mul(sumW).sub(sumL.mul(sumX)).div(det);
+        FloatVector thisMin = sumL2.mul(sumX).sub(sumL.mul(sumXL)).div(det);
+        VectorMask<Float> positive = thisMin.compare(VectorOperators.GT, 0f);
+        thisScale = thisScale.blend(sumXL.div(sumL2), positive);
+        thisMin = thisMin.blend(0f, positive);
+        FloatVector error = FloatVector.zero(LANES);
+        for (int i = 0; i < n; i++) {
+            FloatVector l = FloatVector.fromArray(LANES, laneLevels, i * L);
+            FloatVector diff = thisScale.mul(l).add(thisMin).sub(x[xOffset + i]);
+            FloatVector e = absoluteError ? diff.abs() : diff.mul(diff);
+            error = error.add(e.mul(weights[i]));
+        }
+        det.intoArray(sumsA, 0);
+        thisScale.intoArray(laneScales, 0);
+        thisMin.intoArray(laneMins, 0);
+        error.intoArray(sumsB, 0);
     }
 
     private static float error(float diff, boolean absolute) {
@@ -186,16 +247,8 @@ final class ScaleSearch {
      * {@code nmax} into {@code levels[levelOffset..]} and returns the scale.
      */
     static float symmetricDescent(int n, int nmax, float[] x, int xOffset, int[] levels, int levelOffset) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xOffset + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOffset + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = largestMagnitude(x, xOffset, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             Arrays.fill(levels, levelOffset, levelOffset + n, 0);
             return 0f;
         }

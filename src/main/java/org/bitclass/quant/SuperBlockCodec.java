@@ -3,7 +3,6 @@ package org.bitclass.quant;
 import org.bitclass.gguf.GgmlType;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -35,21 +34,16 @@ public abstract class SuperBlockCodec extends BlockCodec {
     abstract void encodeBlock(float[] x, int xOffset, float[] importance, int impOffset, Scratch s);
 
     @Override
-    public final void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst,
-                                  long offset) {
-        int blocks = wholeBlocks(n);
-        if (importance != null && importance.length < n) {
-            throw new IllegalArgumentException("importance has " + importance.length + " weights for a row of " + n
-                    + " values");
-        }
+    final RowEncoder newRowEncoder() {
         int blockBytes = type().typeSize;
         Scratch scratch = new Scratch(blockBytes);
-        for (int b = 0; b < blocks; b++) {
-            Arrays.fill(scratch.block, (byte) 0);
-            encodeBlock(src, srcOffset + b * QK_K, importance, b * QK_K, scratch);
-            MemorySegment.copy(scratch.block, 0, dst, ValueLayout.JAVA_BYTE, offset + (long) b * blockBytes,
-                    blockBytes);
-        }
+        return (x, xOffset, n, importance, dst, dstOffset) -> {
+            for (int b = 0; b < n / QK_K; b++) {
+                Arrays.fill(scratch.block, (byte) 0);
+                encodeBlock(x, xOffset + b * QK_K, importance, b * QK_K, scratch);
+                System.arraycopy(scratch.block, 0, dst, dstOffset + b * blockBytes, blockBytes);
+            }
+        };
     }
 
     /** The block being encoded and the working arrays of one encoding pass, reused from block to block of a row. */
@@ -59,7 +53,6 @@ public abstract class SuperBlockCodec extends BlockCodec {
         final MemorySegment view;
         final int[] levels = new int[QK_K];
         final int[] subLevels = new int[32];
-        final int[] aux = new int[32];
         final float[] weights = new float[32];
         final float[] scales = new float[16];
         final float[] mins = new float[16];
@@ -67,6 +60,7 @@ public abstract class SuperBlockCodec extends BlockCodec {
         final int[] scaleLevels = new int[16];
         final int[] minLevels = new int[16];
         final short[] blockSums = new short[16];
+        final ScaleSearch search = new ScaleSearch();
 
         Scratch(int blockBytes) {
             block = new byte[blockBytes];

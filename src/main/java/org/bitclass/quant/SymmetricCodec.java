@@ -9,12 +9,12 @@ import java.lang.foreign.MemorySegment;
  * importance the scale maps the largest-magnitude value to level 0 (ggml's reference quantizer); with it, a
  * weighted search picks the scale ({@code make_qx_quants}).
  */
-final class SymmetricCodec extends BlockCodec {
+final class SymmetricCodec extends LegacyBlockCodec {
 
     private final int bits;
     private final int offset;
     private final int maxLevel;
-    private final long qsStart;
+    private final int qsStart;
 
     SymmetricCodec(GgmlType type, int bits) {
         super(type);
@@ -36,28 +36,14 @@ final class SymmetricCodec extends BlockCodec {
     }
 
     @Override
-    public void quantizeRow(float[] src, int srcOffset, int n, float[] importance, MemorySegment dst, long at) {
-        int blocks = wholeBlocks(n);
-        int[] levels = new int[LevelPacking.BLOCK];
-        float[] weights = new float[LevelPacking.BLOCK];
-        float sigma2 = importance == null ? 0 : ImportanceWeights.rowSigma2(src, srcOffset, n);
-        for (int b = 0; b < blocks; b++) {
-            int x = srcOffset + b * LevelPacking.BLOCK;
-            long block = at + (long) b * type().typeSize;
-            float d;
-            if (importance == null) {
-                d = referenceLevels(src, x, levels);
-            } else {
-                ImportanceWeights.blockWeights(importance, b * LevelPacking.BLOCK, sigma2, src, x,
-                        LevelPacking.BLOCK, weights);
-                d = ScaleSearch.symmetric(LevelPacking.BLOCK, offset, src, x, weights, levels);
-            }
-            LittleEndian.putHalf(dst, block, d);
-            if (bits == 5) {
-                LittleEndian.putU32(dst, block + 2, LevelPacking.fifthBits(levels, 0));
-            }
-            LevelPacking.putNibbles(levels, 0, dst, block + qsStart);
+    void encodeBlock(float[] x, int from, float[] weights, ScaleSearch search, int[] levels, byte[] dst, int at) {
+        float d = weights == null ? referenceLevels(x, from, levels)
+                : search.symmetric(LevelPacking.BLOCK, offset, x, from, weights, levels);
+        LittleEndian.putHalf(dst, at, d);
+        if (bits == 5) {
+            LittleEndian.putU32(dst, at + 2, LevelPacking.fifthBits(levels, 0));
         }
+        LevelPacking.putNibbles(levels, 0, dst, at + qsStart);
     }
 
     /** ggml's reference quantizer for one block; returns the scale. */

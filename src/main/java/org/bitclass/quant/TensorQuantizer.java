@@ -5,6 +5,7 @@ import org.bitclass.gguf.TensorInfo;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,11 +13,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Converts whole tensors to another type on a fixed pool of threads, each taking one contiguous range of
- * rows. Every row is decoded to float and encoded on its own, exactly as llama-quantize does, so the bytes
- * do not depend on the number of threads.
+ * Converts whole tensors to another type on a fixed pool of threads, which take chunks of consecutive rows
+ * (about {@value #CHUNK_VALUES} values, never across two matrices) from a shared counter, so a thread that the
+ * machine slows down takes fewer. Every row is decoded to float and encoded on its own, exactly as llama-quantize
+ * does, so the bytes do not depend on the number of threads.
  * <p>
  * Importance: {@code ne0} values per matrix. For a 3-D tensor (stacked experts) row {@code r} belongs to
  * matrix {@code r / ne1} and uses that matrix's slice, as llama-quantize does.
@@ -25,6 +28,9 @@ import java.util.concurrent.Future;
  * global or automatic arena (or a file mapping made with one), not a confined one.
  */
 public final class TensorQuantizer implements AutoCloseable {
+
+    /** Values per chunk: small enough for the chunk's floats to stay in cache, large enough to amortise a task. */
+    static final int CHUNK_VALUES = 16384;
 
     private final int threads;
     private final ExecutorService pool;
@@ -91,20 +97,25 @@ public final class TensorQuantizer implements AutoCloseable {
         float[][] slices = importanceSlices(source, importance);
         long rowsPerMatrix = source.dim(1);
         int n = (int) rowLength;
+        int chunkRows = (int) Math.max(1, Math.min(rowsPerMatrix, CHUNK_VALUES / n));
+        long chunksPerMatrix = (rowsPerMatrix + chunkRows - 1) / chunkRows;
+        long chunks = rows / rowsPerMatrix * chunksPerMatrix;
+        AtomicLong nextChunk = new AtomicLong();
 
         List<Future<?>> parts = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            long first = rows * t / threads;
-            long end = rows * (t + 1) / threads;
-            if (first == end) {
-                continue;
-            }
+        for (int t = 0; t < Math.min(threads, chunks); t++) {
             parts.add(pool.submit(() -> {
-                float[] row = new float[n];
-                for (long r = first; r < end; r++) {
-                    decoder.dequantize(sourceData, r * srcRowBytes, row, 0, n);
-                    float[] weights = slices == null ? null : slices[(int) (r / rowsPerMatrix)];
-                    encoder.quantizeRow(row, 0, n, weights, dst, r * dstRowBytes);
+                float[] values = new float[chunkRows * n];
+                byte[] encoded = new byte[Math.toIntExact(chunkRows * dstRowBytes)];
+                for (long c = nextChunk.getAndIncrement(); c < chunks; c = nextChunk.getAndIncrement()) {
+                    long matrix = c / chunksPerMatrix;
+                    long first = matrix * rowsPerMatrix + c % chunksPerMatrix * chunkRows;
+                    int count = (int) Math.min(chunkRows, (matrix + 1) * rowsPerMatrix - first);
+                    decoder.dequantize(sourceData, first * srcRowBytes, values, 0, count * n);
+                    encoder.quantizeRows(values, 0, count, n, slices == null ? null : slices[(int) matrix],
+                            encoded, 0);
+                    MemorySegment.copy(encoded, 0, dst, ValueLayout.JAVA_BYTE, first * dstRowBytes,
+                            count * (int) dstRowBytes);
                 }
             }));
         }

@@ -26,7 +26,7 @@ class CRoundingTest {
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2})
-    void roundfRoundsHalfAwayFromZero(long seed) {
+    void roundToIntRoundsHalfAwayFromZero(long seed) {
         Random rnd = new Random(seed);
         for (int i = 0; i < 100_000; i++) {
             float f = switch (i % 4) {
@@ -35,12 +35,12 @@ class CRoundingTest {
                 case 2 -> Float.intBitsToFloat(rnd.nextInt());
                 default -> (float) (rnd.nextGaussian() * 1000);
             };
-            if (!Float.isFinite(f)) {
-                assertThat(Float.floatToRawIntBits(CRounding.roundf(f))).isEqualTo(Float.floatToRawIntBits(f));
+            if (!Float.isFinite(f) || Math.abs(f) >= 0x1p31f) {
+                assertThat(CRounding.roundToInt(f)).as("%s", f).isEqualTo(Integer.MIN_VALUE);
                 continue;
             }
-            float expected = new BigDecimal(f).setScale(0, RoundingMode.HALF_UP).floatValue();
-            assertThat(CRounding.roundf(f)).as("%s", f).isEqualTo(expected);
+            int expected = new BigDecimal(f).setScale(0, RoundingMode.HALF_UP).intValueExact();
+            assertThat(CRounding.roundToInt(f)).as("%s", f).isEqualTo(expected);
         }
     }
 
@@ -48,6 +48,7 @@ class CRoundingTest {
     @ValueSource(floats = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3e9f, -3e9f, 0x1p31f})
     void outOfRangeConversionsGiveTheIntegerIndefiniteLikeX86(float f) {
         assertThat(CRounding.toInt32(f)).isEqualTo(Integer.MIN_VALUE);
+        assertThat(CRounding.roundToInt(f)).isEqualTo(Integer.MIN_VALUE);
         assertThat(CRounding.toInt8(f)).isZero();
         assertThat(CRounding.toUint8(f)).isZero();
     }

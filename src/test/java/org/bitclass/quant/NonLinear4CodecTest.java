@@ -1,5 +1,7 @@
 package org.bitclass.quant;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -50,6 +52,29 @@ class NonLinear4CodecTest {
         for (float x : new float[]{Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0f, -127, 113,
                 -115.5f, 101f}) {
             assertThat(NonLinear4Codec.nearestCodebookIndex(x)).as("%s", x).isEqualTo(bisectingReference(x));
+        }
+    }
+
+    @Test
+    void theLaneLookupGivesTheCodebookValueOfTheNearestIndex() {
+        Random rnd = new Random(4);
+        VectorSpecies<Float> lanes = FloatVector.SPECIES_PREFERRED;
+        float[] x = new float[lanes.length()];
+        float[] q = new float[lanes.length()];
+        for (int i = 0; i < 200_000; i++) {
+            for (int k = 0; k < x.length; k++) {
+                x[k] = switch ((i + k) % 5) {
+                    case 0 -> (float) (rnd.nextDouble() * 300 - 150);
+                    case 1 -> (CODEBOOK[rnd.nextInt(15)] + CODEBOOK[rnd.nextInt(15) + 1]) / 2f;
+                    case 2 -> Float.intBitsToFloat(rnd.nextInt());
+                    case 3 -> rnd.nextInt(50) == 0 ? Float.NaN : (float) rnd.nextGaussian() * 20;
+                    default -> Math.nextUp((CODEBOOK[rnd.nextInt(15)] + CODEBOOK[rnd.nextInt(15) + 1]) / 2f);
+                };
+            }
+            NonLinear4Codec.nearestCodebookValue(FloatVector.fromArray(lanes, x, 0)).intoArray(q, 0);
+            for (int k = 0; k < x.length; k++) {
+                assertThat(q[k]).as("%s", x[k]).isEqualTo((float) CODEBOOK[bisectingReference(x[k])]);
+            }
         }
     }
 }
