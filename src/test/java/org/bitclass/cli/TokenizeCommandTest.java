@@ -1,13 +1,11 @@
 package org.bitclass.cli;
 
+import org.bitclass.testutil.Cli;
 import org.bitclass.testutil.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,29 +16,14 @@ class TokenizeCommandTest {
 
     private static final String MINIMA = SharedData.path("models/minima-qwen3-f32.gguf").toString();
 
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static Cli.Result run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
     void printsIdsAndPiecesLikeLlamaTokenize() {
         // golden ids of "Hello world" in shared/golden/tokenizer/minima.jsonl: [39, 301, 385, 1879]
-        Result r = run("tokenize", MINIMA, "-p", "Hello world");
+        Cli.Result r = run("tokenize", MINIMA, "-p", "Hello world");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).isEqualTo("""
                     39 -> 'H'
@@ -80,7 +63,7 @@ class TokenizeCommandTest {
 
     @Test
     void failuresAreOneClearLine() {
-        Result r = run("tokenize", "/no/such/model.gguf", "-p", "x");
+        Cli.Result r = run("tokenize", "/no/such/model.gguf", "-p", "x");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("bitclass tokenize: no such file: /no/such/model.gguf\n");
     }
