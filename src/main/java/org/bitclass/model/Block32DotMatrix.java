@@ -36,7 +36,7 @@ final class Block32DotMatrix extends IntegerDotMatrix {
                 long qs = at + SCALE_BYTES;
                 int e0 = b * 32;
                 switch (type) {
-                    case Q8_0 -> ChunkDecoder.signedBytes(ChunkDecoder.load(data, qs), tile.levels, r * cols + e0);
+                    case Q8_0 -> ChunkDecoder.signedBytes(data, qs, tile.levels, r * cols + e0);
                     case Q4_0 -> nibbles(tile, r, e0, qs, null);
                     default -> nibbles(tile, r, e0, qs, IQ4_LEVELS);
                 }

@@ -16,34 +16,39 @@ import java.nio.ByteOrder;
 final class ChunkDecoder {
 
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+    /** All ones in lanes 4-7: selects the upper half with plain arithmetic (a masked blend is not intrinsic everywhere). */
+    private static final IntVector HIGH_LANES = IntVector.fromArray(I, new int[] {0, 0, 0, 0, -1, -1, -1, -1}, 0);
 
     private ChunkDecoder() {
     }
 
-    static IntVector load(MemorySegment data, long offset) {
-        return IntVector.fromMemorySegment(I, data, offset, ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** Signed bytes (Q8_0). */
-    static void signedBytes(IntVector bytes, float[] dst, int off) {
+    /** Signed bytes at {@code at} (Q8_0). */
+    static void signedBytes(MemorySegment data, long at, float[] dst, int off) {
+        IntVector bytes = IntVector.fromMemorySegment(I, data, at, ByteOrder.LITTLE_ENDIAN);
         for (int k = 0; k < 4; k++) {
             store(bytes.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24), dst, off + 8 * k);
         }
     }
 
     /**
-     * Unsigned fields: {@code ((low >>> (8k + lowShift)) & lowMask) | ((high >>> (8k + highShift)) & highMask) << highAt}
-     * for each byte k; {@code high} may be null for levels without high bits.
+     * Unsigned fields times a scale: for each byte k,
+     * {@code (((low >>> (8k + lowShift)) & lowMask) | ((high >>> (8k + highShift)) & highMask) << highAt) · scale},
+     * where {@code low} and {@code high} are the 32 bytes at {@code lowAt} and {@code highAt} ({@code highAt < 0}:
+     * no high bits) and the scale is {@code scaleLow} in lanes 0-3, {@code scaleHigh} in lanes 4-7. Vectors stay
+     * inside this method, so the JIT need not materialize them between calls.
      */
-    static void fields(IntVector low, int lowShift, int lowMask, IntVector high, int highShift, int highMask, int highAt,
-                       float[] dst, int off) {
+    static void fields(MemorySegment data, long lowAt, int lowShift, int lowMask, long highAt, int highShift,
+                       int highMask, int highPos, int scaleLow, int scaleHigh, float[] dst, int off) {
+        IntVector low = IntVector.fromMemorySegment(I, data, lowAt, ByteOrder.LITTLE_ENDIAN);
+        IntVector high = highAt >= 0 ? IntVector.fromMemorySegment(I, data, highAt, ByteOrder.LITTLE_ENDIAN) : null;
+        IntVector scale = HIGH_LANES.and(scaleHigh - scaleLow).add(scaleLow);
         for (int k = 0; k < 4; k++) {
             IntVector v = low.lanewise(VectorOperators.LSHR, 8 * k + lowShift).and(lowMask);
             if (high != null) {
                 v = v.or(high.lanewise(VectorOperators.LSHR, 8 * k + highShift).and(highMask)
-                        .lanewise(VectorOperators.LSHL, highAt));
+                        .lanewise(VectorOperators.LSHL, highPos));
             }
-            store(v, dst, off + 8 * k);
+            store(v.mul(scale), dst, off + 8 * k);
         }
     }
 

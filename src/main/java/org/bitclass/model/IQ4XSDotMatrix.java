@@ -31,12 +31,11 @@ final class IQ4XSDotMatrix extends IntegerDotMatrix {
                 int high = data.get(Half.SHORT_LE, at + SCALES_HIGH) & 0xFFFF;
                 for (int ib = 0; ib < 8; ib++) {
                     int low = data.get(ValueLayout.JAVA_BYTE, at + SCALES_LOW + ib / 2) >> (4 * (ib % 2)) & 0xF;
-                    float ls = (low | ((high >> (2 * ib)) & 3) << 4) - 32;
-                    putLaneScales(tile, r, b * 8 + ib, ls, ls);
+                    int ls = (low | ((high >> (2 * ib)) & 3) << 4) - 32;
                     for (int j = 0; j < 16; j++) {
                         int q = data.get(ValueLayout.JAVA_BYTE, at + QS + 16L * ib + j) & 0xFF;
-                        putLevel(tile, r, b * 256 + ib * 32 + j, Block32DotMatrix.IQ4_LEVELS[q & 0xF]);
-                        putLevel(tile, r, b * 256 + ib * 32 + j + 16, Block32DotMatrix.IQ4_LEVELS[q >> 4]);
+                        putLevel(tile, r, b * 256 + ib * 32 + j, ls * Block32DotMatrix.IQ4_LEVELS[q & 0xF]);
+                        putLevel(tile, r, b * 256 + ib * 32 + j + 16, ls * Block32DotMatrix.IQ4_LEVELS[q >> 4]);
                     }
                 }
             }
@@ -45,15 +44,10 @@ final class IQ4XSDotMatrix extends IntegerDotMatrix {
 
     @Override
     float dot(LevelTile tile, int r, Q8Activations x, int t) {
-        int chunks = cols / LaneOrder.CHUNK;
         FloatVector acc = FloatVector.zero(LaneOrder.S);
         for (int b = 0; b < blocks; b++) {
-            FloatVector sb = FloatVector.zero(LaneOrder.S);
-            for (int c = 0; c < 8; c++) {
-                int e = b * 256 + c * 32;
-                FloatVector ls = FloatVector.fromArray(LaneOrder.S, tile.laneScales, (r * chunks + b * 8 + c) * LaneOrder.LANES);
-                sb = LaneOrder.chunkDot(tile.levels, r * cols + e, x.levels, t * cols + e).fma(ls, sb);
-            }
+            // levels decoded times their sub-block scale; lane sums below 4·127·32·127·8 < 2^24: exact
+            FloatVector sb = LaneOrder.chunksDot(tile.levels, r * cols + b * 256, x.levels, t * cols + b * 256, 8);
             acc = sb.fma(LaneOrder.broadcast(tile.d[r * blocks + b] * x.scales[t * blocks + b]), acc);
         }
         return LaneOrder.sum(acc);

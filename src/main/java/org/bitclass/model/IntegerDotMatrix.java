@@ -95,13 +95,4 @@ abstract class IntegerDotMatrix extends WeightMatrix {
     final void putLevel(LevelTile tile, int r, int e, int q) {
         tile.levels[r * cols + (e & ~31) + LaneOrder.position(e & 31)] = q;
     }
-
-    /** Sets the 8 lane scales of chunk {@code c} of row {@code r}: lanes 0-3 get {@code low}, lanes 4-7 {@code high}. */
-    final void putLaneScales(LevelTile tile, int r, int c, float low, float high) {
-        int o = (r * (cols / LaneOrder.CHUNK) + c) * LaneOrder.LANES;
-        for (int g = 0; g < 4; g++) {
-            tile.laneScales[o + g] = low;
-            tile.laneScales[o + 4 + g] = high;
-        }
-    }
 }

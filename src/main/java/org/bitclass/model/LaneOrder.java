@@ -31,10 +31,27 @@ final class LaneOrder {
 
     /** Lane sums of one chunk's products: lane g = Σ_{k&lt;4} w[4g+k]·x[4g+k], exact. */
     static FloatVector chunkDot(float[] w, int wOff, float[] x, int xOff) {
-        FloatVector s = FloatVector.fromArray(S, w, wOff).mul(FloatVector.fromArray(S, x, xOff));
-        s = FloatVector.fromArray(S, w, wOff + 8).fma(FloatVector.fromArray(S, x, xOff + 8), s);
-        s = FloatVector.fromArray(S, w, wOff + 16).fma(FloatVector.fromArray(S, x, xOff + 16), s);
-        return FloatVector.fromArray(S, w, wOff + 24).fma(FloatVector.fromArray(S, x, xOff + 24), s);
+        FloatVector a = FloatVector.fromArray(S, w, wOff).mul(FloatVector.fromArray(S, x, xOff));
+        FloatVector b = FloatVector.fromArray(S, w, wOff + 8).mul(FloatVector.fromArray(S, x, xOff + 8));
+        a = FloatVector.fromArray(S, w, wOff + 16).fma(FloatVector.fromArray(S, x, xOff + 16), a);
+        b = FloatVector.fromArray(S, w, wOff + 24).fma(FloatVector.fromArray(S, x, xOff + 24), b);
+        return a.add(b);
+    }
+
+    /**
+     * Lane sums over {@code chunks} consecutive chunks. Four independent multiply-add chains keep the FMA units
+     * busy; every partial sum is an integer, so the grouping does not change the result as long as the lane sums
+     * stay below 2^24 (see the k-quant kernels for their bounds).
+     */
+    static FloatVector chunksDot(float[] w, int wOff, float[] x, int xOff, int chunks) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0; i < chunks * CHUNK; i += CHUNK) {
+            a0 = FloatVector.fromArray(S, w, wOff + i).fma(FloatVector.fromArray(S, x, xOff + i), a0);
+            a1 = FloatVector.fromArray(S, w, wOff + i + 8).fma(FloatVector.fromArray(S, x, xOff + i + 8), a1);
+            a2 = FloatVector.fromArray(S, w, wOff + i + 16).fma(FloatVector.fromArray(S, x, xOff + i + 16), a2);
+            a3 = FloatVector.fromArray(S, w, wOff + i + 24).fma(FloatVector.fromArray(S, x, xOff + i + 24), a3);
+        }
+        return a0.add(a1).add(a2.add(a3));
     }
 
     static FloatVector broadcast(float v) {

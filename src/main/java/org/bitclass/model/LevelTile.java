@@ -1,8 +1,8 @@
 package org.bitclass.model;
 
 /**
- * A few weight rows decoded for integer dot products: levels as integer-valued floats in {@link LaneOrder} layout,
- * per-chunk lane scales (the sub-block scale each lane's sum is multiplied by), per-block scales, and per-block
+ * A few weight rows decoded for integer dot products: levels as integer-valued floats in {@link LaneOrder} layout
+ * (k-quants: already multiplied by their sub-block scale, an exact integer product), per-block scales, and per-block
  * extra coefficients (k-quant mins, or Q6_K's scales for its offset term). One per thread, grown as needed.
  */
 final class LevelTile {
@@ -13,7 +13,6 @@ final class LevelTile {
     static final int COEFFS = 16;
 
     float[] levels = new float[0];
-    float[] laneScales = new float[0];
     float[] d = new float[0];
     float[] dmin = new float[0];
     float[] coeffs = new float[0];
@@ -24,7 +23,6 @@ final class LevelTile {
         int blocks = rows * (cols / blockSize);
         if (t.levels.length < rows * cols) {
             t.levels = new float[rows * cols];
-            t.laneScales = new float[rows * cols / LaneOrder.CHUNK * LaneOrder.LANES];
         }
         if (t.d.length < blocks) {
             t.d = new float[blocks];

@@ -6,6 +6,7 @@ import org.bitclass.quant.Q6KCodec;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * Q6_K times Q8_K as ggml_vec_dot_q6_K_q8_K on AVX2: the unsigned 6-bit levels q (0..63) are multiplied with the
@@ -14,6 +15,8 @@ import java.lang.foreign.ValueLayout;
  * {@code hsum_float_8}, as for the other k-quants.
  */
 final class Q6KDotMatrix extends IntegerDotMatrix {
+
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     Q6KDotMatrix(String name, int rows, int cols, MemorySegment data) {
         super(name, GgmlType.Q6_K, rows, cols, data);
@@ -27,18 +30,20 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
                 long at = base + (long) b * type.typeSize;
                 int rb = r * blocks + b;
                 tile.d[rb] = Float.float16ToFloat(data.get(Half.SHORT_LE, at + Q6KCodec.D_OFFSET));
-                for (int j = 0; j < 16; j++) {
-                    tile.coeffs[rb * LevelTile.COEFFS + (j & 1) * 8 + (j >> 1)] =
-                            data.get(ValueLayout.JAVA_BYTE, at + Q6KCodec.SCALES_OFFSET + j);
+                for (int half = 0; half < 2; half++) {
+                    long eight = data.get(LONG_LE, at + Q6KCodec.SCALES_OFFSET + 8 * half);
+                    for (int i = 0; i < 8; i++) {
+                        int j = 8 * half + i;
+                        tile.coeffs[rb * LevelTile.COEFFS + (j & 1) * 8 + (j >> 1)] = (byte) (eight >>> (8 * i));
+                    }
                 }
                 for (int c = 0; c < 8; c++) {
                     int half = c / 4;
                     int k = c % 4;
                     int scaleBase = rb * LevelTile.COEFFS;
-                    putLaneScales(tile, r, b * 8 + c, tile.coeffs[scaleBase + c], tile.coeffs[scaleBase + 8 + c]);
-                    ChunkDecoder.fields(
-                            ChunkDecoder.load(data, at + Q6KCodec.QL_OFFSET + 64L * half + 32L * (k & 1)), 4 * (k >> 1), 0xF,
-                            ChunkDecoder.load(data, at + Q6KCodec.QH_OFFSET + 32L * half), 2 * k, 3, 4,
+                    ChunkDecoder.fields(data, at + Q6KCodec.QL_OFFSET + 64L * half + 32L * (k & 1), 4 * (k >> 1), 0xF,
+                            at + Q6KCodec.QH_OFFSET + 32L * half, 2 * k, 3, 4,
+                            (int) tile.coeffs[scaleBase + c], (int) tile.coeffs[scaleBase + 8 + c],
                             tile.levels, r * cols + b * 256 + c * 32);
                 }
             }
@@ -47,15 +52,11 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
 
     @Override
     float dot(LevelTile tile, int r, Q8Activations x, int t) {
-        int chunks = cols / LaneOrder.CHUNK;
         FloatVector acc = FloatVector.zero(LaneOrder.S);
         for (int b = 0; b < blocks; b++) {
-            FloatVector sb = FloatVector.zero(LaneOrder.S);
-            for (int c = 0; c < 8; c++) {
-                int e = b * 256 + c * 32;
-                FloatVector ls = FloatVector.fromArray(LaneOrder.S, tile.laneScales, (r * chunks + b * 8 + c) * LaneOrder.LANES);
-                sb = LaneOrder.chunkDot(tile.levels, r * cols + e, x.levels, t * cols + e).fma(ls, sb);
-            }
+            // lane sums are at most 4·63·128·127·8 ≈ 2^25 in magnitude but, for activations that are not all at
+            // their extremes, far below 2^24, where every partial sum is exact
+            FloatVector sb = LaneOrder.chunksDot(tile.levels, r * cols + b * 256, x.levels, t * cols + b * 256, 8);
             int rb = r * blocks + b;
             int tb = t * blocks + b;
             int s = rb * LevelTile.COEFFS;

@@ -1,7 +1,6 @@
 package org.bitclass.model;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.quant.KPacking;
 import org.bitclass.quant.Q4KCodec;
@@ -12,7 +11,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Q4_K and Q5_K: super-blocks of 8 sub-blocks of 32 levels with 6-bit scales and mins, times Q8_K activations.
- * Per super-block the lane sums times the sub-block scales add up in integers; how the float parts combine follows
+ * Per super-block the lane sums times the sub-block scales add up in integers (the levels are decoded already
+ * multiplied by their scale); how the float parts combine follows
  * the kernel llama.cpp runs: ggml_vec_dot_q4_K_q8_K (scale term lane-wise, min term in 4 lanes),
  * ggml_vec_dot_q5_K_q8_K (min term in one scalar), or for repacked Q4_K the gemv/gemm of arch/x86/repack.cpp
  * (one float per row for each term, subtracted at the end).
@@ -31,6 +31,8 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
     @Override
     void decodeTile(int row, int count, LevelTile tile) {
         int qsOffset = fiveBit ? Q5KCodec.QS_OFFSET : Q4KCodec.QS_OFFSET;
+        int[] scales = new int[8];
+        int[] mins = new int[8];
         for (int r = 0; r < count; r++) {
             long base = (row + r) * rowBytes;
             for (int b = 0; b < blocks; b++) {
@@ -38,14 +40,13 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
                 int rb = r * blocks + b;
                 tile.d[rb] = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.D_OFFSET));
                 tile.dmin[rb] = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.DMIN_OFFSET));
-                long scales = at + ScaleMinKCodec.SCALES_OFFSET;
-                IntVector high = fiveBit ? ChunkDecoder.load(data, at + Q5KCodec.QH_OFFSET) : null;
+                KPacking.unpackScaleMin6(data, at + ScaleMinKCodec.SCALES_OFFSET, scales, mins);
+                long high = fiveBit ? at + Q5KCodec.QH_OFFSET : -1;
                 for (int c = 0; c < 8; c++) {
-                    float sc = KPacking.scale6(data, scales, c);
-                    putLaneScales(tile, r, b * 8 + c, sc, sc);
-                    tile.coeffs[rb * LevelTile.COEFFS + c] = KPacking.min6(data, scales, c);
-                    IntVector low = ChunkDecoder.load(data, at + qsOffset + 32L * (c / 2));
-                    ChunkDecoder.fields(low, 4 * (c % 2), 0xF, high, c, 1, 4, tile.levels, r * cols + b * 256 + c * 32);
+                    int sc = scales[c];
+                    tile.coeffs[rb * LevelTile.COEFFS + c] = mins[c];
+                    ChunkDecoder.fields(data, at + qsOffset + 32L * (c / 2), 4 * (c % 2), 0xF, high, c, 1, 4, sc, sc,
+                            tile.levels, r * cols + b * 256 + c * 32);
                 }
             }
         }
@@ -53,17 +54,12 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
 
     @Override
     float dot(LevelTile tile, int r, Q8Activations x, int t) {
-        int chunks = cols / LaneOrder.CHUNK;
         FloatVector acc = FloatVector.zero(LaneOrder.S);
         float min0 = 0, min1 = 0, min2 = 0, min3 = 0;
         float scaleRow = 0;
         for (int b = 0; b < blocks; b++) {
-            FloatVector sb = FloatVector.zero(LaneOrder.S);
-            for (int c = 0; c < 8; c++) {
-                int e = b * 256 + c * 32;
-                FloatVector ls = FloatVector.fromArray(LaneOrder.S, tile.laneScales, (r * chunks + b * 8 + c) * LaneOrder.LANES);
-                sb = LaneOrder.chunkDot(tile.levels, r * cols + e, x.levels, t * cols + e).fma(ls, sb);
-            }
+            // lane sums below 4·31·63·127·8 < 2^23: exact
+            FloatVector sb = LaneOrder.chunksDot(tile.levels, r * cols + b * 256, x.levels, t * cols + b * 256, 8);
             int rb = r * blocks + b;
             int tb = t * blocks + b;
             float yd = x.scales[tb];

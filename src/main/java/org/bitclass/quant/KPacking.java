@@ -88,4 +88,22 @@ public final class KPacking {
         int high = (LittleEndian.u8(src, offset + 8 + j % 4) >> (2 * (j / 4))) & 3;
         return (low | high << 4) - 32;
     }
+
+    /**
+     * All eight scale/min pairs of a 12-byte array at {@code offset} (as {@link #scale6} and {@link #min6}), read
+     * with two loads: for kernels that decode every block.
+     */
+    public static void unpackScaleMin6(MemorySegment src, long offset, int[] scales, int[] mins) {
+        long lo = src.get(LittleEndian.LONG, offset);
+        int hi = LittleEndian.u32(src, offset + 8);
+        for (int j = 0; j < 4; j++) {
+            int s = (int) (lo >>> (8 * j)) & 0xFF;
+            int m = (int) (lo >>> (8 * j + 32)) & 0xFF;
+            int q = hi >>> (8 * j) & 0xFF;
+            scales[j] = s & 63;
+            mins[j] = m & 63;
+            scales[j + 4] = (q & 0xF) | (s >> 6) << 4;
+            mins[j + 4] = (q >> 4) | (m >> 6) << 4;
+        }
+    }
 }
