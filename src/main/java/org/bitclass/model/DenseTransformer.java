@@ -14,7 +14,6 @@ import java.util.Arrays;
 public final class DenseTransformer implements LanguageModel {
 
     /** Longest batch evaluated at once; longer inputs run in consecutive batches of this size. */
-    static final int MAX_BATCH = 512;
 
     private record Layer(float[] attnNorm, Linear q, Linear k, Linear v, float[] qNorm, float[] kNorm, Linear o,
                          float[] ffnNorm, Linear gate, Linear up, Linear down) {
@@ -203,15 +202,9 @@ public final class DenseTransformer implements LanguageModel {
                         + " tokens exceed the session's " + cache.capacity);
             }
             position = startPos;
-            boolean all = outputs == Outputs.ALL;
-            float[] logits = new float[(all ? tokens.length : 1) * config.nVocab()];
-            for (int from = 0; from < tokens.length; from += MAX_BATCH) {
-                int to = Math.min(tokens.length, from + MAX_BATCH);
-                float[] part = DenseTransformer.this.forward(cache, Arrays.copyOfRange(tokens, from, to),
-                        startPos + from, all);
-                System.arraycopy(part, 0, logits, all ? from * config.nVocab() : 0, part.length);
-                position = startPos + to;
-            }
+            float[] logits = Ubatches.forward(tokens, startPos, outputs == Outputs.ALL, config.nVocab(),
+                    (batch, pos, all) -> DenseTransformer.this.forward(cache, batch, pos, all));
+            position = startPos + tokens.length;
             return logits;
         }
 

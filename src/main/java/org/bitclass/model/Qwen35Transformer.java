@@ -302,16 +302,9 @@ public final class Qwen35Transformer implements LanguageModel {
             if (startPos == 0) {
                 reset();
             }
-            boolean all = outputs == Outputs.ALL;
-            int nVocab = config.nVocab();
-            float[] logits = new float[(all ? tokens.length : 1) * nVocab];
-            for (int from = 0; from < tokens.length; from += DenseTransformer.MAX_BATCH) {
-                int to = Math.min(tokens.length, from + DenseTransformer.MAX_BATCH);
-                float[] part = Qwen35Transformer.this.forward(cache, memory, Arrays.copyOfRange(tokens, from, to),
-                        startPos + from, all);
-                System.arraycopy(part, 0, logits, all ? from * nVocab : 0, part.length);
-                position = startPos + to;
-            }
+            float[] logits = Ubatches.forward(tokens, startPos, outputs == Outputs.ALL, config.nVocab(),
+                    (batch, pos, all) -> Qwen35Transformer.this.forward(cache, memory, batch, pos, all));
+            position = startPos + tokens.length;
             return logits;
         }
 
