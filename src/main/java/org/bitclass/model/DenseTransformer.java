@@ -13,8 +13,6 @@ import java.util.Arrays;
  */
 public final class DenseTransformer implements LanguageModel {
 
-    /** Longest batch evaluated at once; longer inputs run in consecutive batches of this size. */
-
     private record Layer(float[] attnNorm, Linear q, Linear k, Linear v, float[] qNorm, float[] kNorm, Linear o,
                          float[] ffnNorm, Linear gate, Linear up, Linear down) {
     }
