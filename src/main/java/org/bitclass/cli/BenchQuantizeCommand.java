@@ -57,9 +57,10 @@ final class BenchQuantizeCommand implements Callable<Integer> {
         Imatrix imatrix = imatrixFile == null ? null : Imatrix.read(imatrixFile);
         String imatrixName = imatrixFile == null ? "no" : imatrixFile.getFileName().toString();
         try (GgufModel m = GgufModel.open(model)) {
-            System.out.printf(Locale.ROOT, "| %-8s | %-20s | %7s | %9s | %10s | %16s | %16s | %13s | %13s |%n",
-                    "type", "imatrix", "threads", "weights", "source MB", "MB/s", "M weights/s", "CPU s/run",
-                    "warm-up CPU s");
+            String row = "| %-8s | %-" + Math.max(7, imatrixName.length())
+                    + "s | %7s | %9s | %10s | %16s | %16s | %13s | %13s |%n";
+            System.out.printf(Locale.ROOT, row, "type", "imatrix", "threads", "weights", "source MB", "MB/s",
+                    "M weights/s", "CPU s/run", "warm-up CPU s");
             for (FileType type : types) {
                 ModelQuantizer quantizer = new ModelQuantizer(t -> type.baseType, type, imatrix, imatrixName, true,
                         threads);
@@ -74,9 +75,9 @@ final class BenchQuantizeCommand implements Callable<Integer> {
                     }
                 }
                 Runs runs = measure(quantizer, m, plan);
-                System.out.printf(Locale.ROOT, "| %-8s | %-20s | %7d | %9s | %10.1f | %16s | %16s | %13s | %13.2f |%n",
-                        type.baseType, imatrixName, threads, Units.count(weights), sourceBytes / 1e6,
-                        runs.rate(sourceBytes / 1e6), runs.rate(weights / 1e6), runs.cpu(), runs.warmUpCpuSeconds());
+                System.out.printf(Locale.ROOT, row, type.baseType, imatrixName, threads, Units.count(weights),
+                        String.format(Locale.ROOT, "%.1f", sourceBytes / 1e6), runs.rate(sourceBytes / 1e6),
+                        runs.rate(weights / 1e6), runs.cpu(), String.format(Locale.ROOT, "%.2f", runs.warmUpCpuSeconds()));
             }
         }
         return 0;
