@@ -234,7 +234,8 @@ final class Interpreter {
             case Expr.Compare c -> compareChain(c, scope);
             case Expr.Conditional c -> Py.truthy(eval(c.test(), scope)) ? eval(c.then(), scope)
                     : c.otherwise() != null ? eval(c.otherwise(), scope)
-                    : Undefined.withHint("the inline if-expression evaluated to false and no else section was defined.");
+                    : Undefined.withHint("the inline if-expression evaluated to false and no else section was "
+                            + "defined.");
         };
     }
 

@@ -166,7 +166,8 @@ class JinjaFuzzTest {
                 case 8 -> "[" + expression(depth - 1) + ", " + expression(depth - 1) + "]";
                 // no negative base with a fractional exponent: Python's complex results are not supported
                 default -> random.nextBoolean()
-                        ? "(" + pick(new String[] {"2", "-3", "0.5", "x"}) + " ** " + pick(new String[] {"2", "0", "-1"}) + ")"
+                        ? "(" + pick(new String[] {"2", "-3", "0.5", "x"}) + " ** "
+                                + pick(new String[] {"2", "0", "-1"}) + ")"
                         : "(" + pick(new String[] {"2", "0.5", "x"}) + " ** 0.5)";
             };
         }

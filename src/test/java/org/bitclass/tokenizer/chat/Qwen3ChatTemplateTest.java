@@ -35,7 +35,8 @@ class Qwen3ChatTemplateTest {
 
     private static String readTemplate() {
         try {
-            Process python = new ProcessBuilder("python3", JinjaOracle.script("gguf_chat_template.py").toString(),
+            Process python = new ProcessBuilder(JinjaOracle.python(),
+                    JinjaOracle.script("gguf_chat_template.py").toString(),
                     SharedData.shared("golden/tokenizer/qwen3-vocab.gguf").toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String template = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -100,9 +101,11 @@ class Qwen3ChatTemplateTest {
         assistant.put("tool_calls", List.of(call));
         List<Map<String, Object>> messages = List.of(message("user", "Weather?"), assistant,
                 message("tool", "sunny"), message("tool", "warm"));
-        List<Map<String, Object>> tools = List.of(Map.of("type", "function", "function", Map.of("name", "get_weather")));
+        List<Map<String, Object>> tools = List.of(Map.of("type", "function",
+                "function", Map.of("name", "get_weather")));
         String out = ChatTemplate.compile(qwen3Template()).render(messages, tools, true, Map.of());
-        assertThat(out).contains("<tools>\n{\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}}\n</tools>")
+        assertThat(out)
+                .contains("<tools>\n{\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}}\n</tools>")
                 .contains("<|im_start|>assistant\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": "
                         + "{\"location\": \"Paris\", \"days\": 3}}\n</tool_call><|im_end|>\n")
                 .contains("<|im_start|>user\n<tool_response>\nsunny\n</tool_response>\n<tool_response>\nwarm\n"
