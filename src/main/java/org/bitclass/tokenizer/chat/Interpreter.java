@@ -57,11 +57,10 @@ final class Interpreter {
             }
             case Node.Macro m -> scope.set(m.signature().name(), new Macro(m.signature(), m.body(), scope, this));
             case Node.CallBlock c -> {
-                Macro caller = new Macro(c.caller(), c.body(), scope, this);
+                Object callee = eval(c.call().callee(), scope);
                 Arguments args = arguments(c.call().args(), scope);
                 Map<String, Object> keywords = new LinkedHashMap<>(args.keywords());
-                keywords.put("caller", caller);
-                Object callee = eval(c.call().callee(), scope);
+                keywords.put("caller", new Macro(c.caller(), c.body(), scope, this));
                 out.append(Py.str(call(callee, new Arguments(args.positional(), keywords))));
             }
             case Node.FilterBlock f -> out.append(Py.str(eval(withInput(f.filter(), render(f.body(), scope.child())),
