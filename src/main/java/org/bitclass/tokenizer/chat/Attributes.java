@@ -40,7 +40,8 @@ final class Attributes {
             case String s -> PyStr.slice(s, start, stop, step);
             case PyTuple t -> PyTuple.of(Sequences.slice(t, start, stop, step));
             case List<?> l -> Sequences.slice(l, start, stop, step);
-            case null, default -> throw new TemplateException("'" + Py.typeName(object) + "' object is not subscriptable");
+            case null, default -> throw new TemplateException("'" + Py.typeName(object)
+                    + "' object is not subscriptable");
         };
     }
 

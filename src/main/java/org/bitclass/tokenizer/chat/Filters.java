@@ -27,7 +27,7 @@ final class Filters {
     }
 
     private static final Map<String, Filter> FILTERS = new HashMap<>();
-    private static final Pattern WORD_BEGINNINGS = Pattern.compile("([-\\s({\\[<]+)");
+    private static final Pattern WORD_BEGINNINGS = Pattern.compile("([-\\s({\\[<]+)", Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}_]+");
 
     static {
@@ -289,7 +289,7 @@ final class Filters {
         return PyFormat.percent(Py.str(v), values);
     }
 
-    /** jinja2's indent: later lines get the indent (blank ones only with {@code blank}), the first with {@code first}. */
+    /** jinja2's indent: later lines get it (blank ones only with {@code blank}), the first with {@code first}. */
     private static Object indent(Object v, Arguments a) {
         Arguments.Bound b = a.bind("indent", "width", "first", "blank");
         Object width = b.get(0, 4L);

@@ -52,20 +52,30 @@ final class Interpreter {
             }
             case Node.Set s -> assign(s.target(), eval(s.value(), scope), scope);
             case Node.SetBlock s -> {
-                Object value = render(s.body(), scope.child());
+                StringBuilder buffer = new StringBuilder();
+                Flow flow = run(s.body(), scope.child(), buffer);
+                if (flow != Flow.NORMAL) {
+                    return flow;
+                }
+                String value = buffer.toString();
                 assign(s.target(), s.filter() == null ? value : eval(withInput(s.filter(), value), scope), scope);
             }
             case Node.Macro m -> scope.set(m.signature().name(), new Macro(m.signature(), m.body(), scope, this));
             case Node.CallBlock c -> {
-                Macro caller = new Macro(c.caller(), c.body(), scope, this);
+                Object callee = eval(c.call().callee(), scope);
                 Arguments args = arguments(c.call().args(), scope);
                 Map<String, Object> keywords = new LinkedHashMap<>(args.keywords());
-                keywords.put("caller", caller);
-                Object callee = eval(c.call().callee(), scope);
+                keywords.put("caller", new Macro(c.caller(), c.body(), scope, this));
                 out.append(Py.str(call(callee, new Arguments(args.positional(), keywords))));
             }
-            case Node.FilterBlock f -> out.append(Py.str(eval(withInput(f.filter(), render(f.body(), scope.child())),
-                    scope)));
+            case Node.FilterBlock f -> {
+                StringBuilder buffer = new StringBuilder();
+                Flow flow = run(f.body(), scope.child(), buffer);
+                if (flow != Flow.NORMAL) {
+                    return flow;
+                }
+                out.append(Py.str(eval(withInput(f.filter(), buffer.toString()), scope)));
+            }
             case Node.With w -> {
                 List<Object> values = evalAll(w.values(), scope);
                 Scope inner = scope.child();
@@ -89,7 +99,7 @@ final class Interpreter {
 
     /**
      * A for loop. As in jinja2, {@code else} runs unless some iteration ran its body to the end: a break or continue
-     * in every iteration so far leaves it armed.
+     * in every iteration so far leaves it armed. A break or continue in {@code else} is for the enclosing loop.
      */
     private Flow loop(Node.For f, Scope scope, StringBuilder out) {
         List<Object> items = Py.iterate(eval(f.iterable(), scope));
@@ -117,10 +127,7 @@ final class Interpreter {
             }
             completedBody |= flow == Flow.NORMAL;
         }
-        if (!completedBody) {
-            run(f.otherwise(), scope.child(), out);
-        }
-        return Flow.NORMAL;
+        return completedBody ? Flow.NORMAL : run(f.otherwise(), scope.child(), out);
     }
 
     private void assign(Target target, Object value, Scope scope) {
@@ -234,7 +241,8 @@ final class Interpreter {
             case Expr.Compare c -> compareChain(c, scope);
             case Expr.Conditional c -> Py.truthy(eval(c.test(), scope)) ? eval(c.then(), scope)
                     : c.otherwise() != null ? eval(c.otherwise(), scope)
-                    : Undefined.withHint("the inline if-expression evaluated to false and no else section was defined.");
+                    : Undefined.withHint("the inline if-expression evaluated to false and no else section was "
+                            + "defined.");
         };
     }
 

@@ -30,7 +30,8 @@ final class LoopContext {
             case "depth" -> 1L;
             case "depth0" -> 0L;
             case "previtem" -> index0 > 0 ? items.get(index0 - 1) : Undefined.withHint("there is no previous item");
-            case "nextitem" -> index0 < length - 1 ? items.get(index0 + 1) : Undefined.withHint("there is no next item");
+            case "nextitem" -> index0 < length - 1 ? items.get(index0 + 1)
+                    : Undefined.withHint("there is no next item");
             case "cycle" -> (PyCallable) args -> {
                 if (args.size() == 0) {
                     throw new TemplateException("no items for cycling given");

@@ -96,7 +96,12 @@ final class Parser {
             case "print" -> printStatement();
             case "generation" -> {
                 in.next();
-                yield new Node.ScopedBlock(innerFrame(Set.of("endgeneration")), t.line());
+                // HF compiles the tag to a call block, whose body is a function: loops outside it do not count
+                int enclosingLoops = loopDepth;
+                loopDepth = 0;
+                List<Node> body = innerFrame(Set.of("endgeneration"));
+                loopDepth = enclosingLoops;
+                yield new Node.ScopedBlock(body, t.line());
             }
             case "break", "continue" -> loopControl(t);
             default -> throw in.error("encountered unknown tag '" + t.text() + "'"

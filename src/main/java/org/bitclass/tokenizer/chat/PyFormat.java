@@ -39,7 +39,8 @@ final class PyFormat {
             if (i < fmt.length() && fmt.charAt(i) == '(') {
                 int close = fmt.indexOf(')', i);
                 if (mapping == null || close < 0) {
-                    throw new TemplateException(mapping == null ? "format requires a mapping" : "incomplete format key");
+                    throw new TemplateException(mapping == null ? "format requires a mapping"
+                            : "incomplete format key");
                 }
                 Object key = fmt.substring(i + 1, close);
                 value = Py.dictGet(mapping, key, NONE_ARG);
@@ -172,12 +173,14 @@ final class PyFormat {
             Object value;
             if (head.isEmpty()) {
                 if (manual) {
-                    throw new TemplateException("cannot switch from manual field specification to automatic field numbering");
+                    throw new TemplateException("cannot switch from manual field specification to automatic "
+                            + "field numbering");
                 }
                 value = positional(args, auto++);
             } else if (head.chars().allMatch(Character::isDigit)) {
                 if (auto > 0) {
-                    throw new TemplateException("cannot switch from automatic field numbering to manual field specification");
+                    throw new TemplateException("cannot switch from automatic field numbering to manual field "
+                            + "specification");
                 }
                 manual = true;
                 value = positional(args, Integer.parseInt(head));
@@ -475,7 +478,8 @@ final class PyFormat {
                 case '<' -> body + padding.repeat(missing);
                 case '^' -> padding.repeat(missing / 2) + body + padding.repeat(missing - missing / 2);
                 case '=' -> padChar == '0' ? zeroFill(body, missing)
-                        : body.substring(0, signLength(body)) + padding.repeat(missing) + body.substring(signLength(body));
+                        : body.substring(0, signLength(body)) + padding.repeat(missing)
+                                + body.substring(signLength(body));
                 default -> padding.repeat(missing) + body;
             };
         }

@@ -138,7 +138,8 @@ final class StringMethods {
         StringBuilder sb = new StringBuilder();
         s.codePoints().forEach(cp -> {
             String one = Character.toString(cp);
-            sb.append(Character.isUpperCase(cp) ? PyStr.lower(one) : Character.isLowerCase(cp) ? PyStr.upper(one) : one);
+            sb.append(Character.isUpperCase(cp) ? PyStr.lower(one)
+                    : Character.isLowerCase(cp) ? PyStr.upper(one) : one);
         });
         return sb.toString();
     }

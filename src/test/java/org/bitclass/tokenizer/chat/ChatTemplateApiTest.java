@@ -94,7 +94,8 @@ class ChatTemplateApiTest {
     void raiseExceptionGivesExactlyTheTemplateMessage() {
         ChatTemplate t = ChatTemplate.compile("{% if messages|length == 0 %}\n"
                 + "{{ raise_exception('No messages: ' ~ messages|length) }}{% endif %}");
-        TemplateException e = catchThrowableOfType(TemplateException.class, () -> t.render(Map.of("messages", List.of())));
+        TemplateException e = catchThrowableOfType(TemplateException.class,
+                () -> t.render(Map.of("messages", List.of())));
         assertThat(e.getMessage()).isEqualTo("No messages: 0");
         assertThat(e.isRaisedByTemplate()).isTrue();
     }

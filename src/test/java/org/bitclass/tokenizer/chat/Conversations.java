@@ -113,7 +113,9 @@ final class Conversations {
             Map<String, Object> arguments = arguments();
             function.put("arguments", chance(0.2) ? "{\"raw\": \"json string\"}" : arguments);
             Map<String, Object> call = new LinkedHashMap<>();
-            call.put("id", chance(0.1) ? "c" + i : "call" + Long.toString(1_000_000_000L + random.nextInt(1 << 30), 36));
+            // mostly ids of 9+ characters as Mistral wants, sometimes a short one it rejects
+            String id = "call" + Long.toString(1_000_000_000L + random.nextInt(1 << 30), 36);
+            call.put("id", chance(0.1) ? "c" + i : id);
             call.put("type", "function");
             call.put("function", function);
             calls.add(call);

@@ -22,6 +22,7 @@ class JinjaFuzzTest {
     private static final int WHITESPACE_CASES = 300;
     private static final int EXPRESSION_CASES = 500;
     private static final int SOUP_CASES = 400;
+    private static final int STATEMENT_CASES = 400;
 
     /** Pieces of template syntax that random "token soup" templates are made of, mostly invalid together. */
     private static final String[] SOUP = {
@@ -116,6 +117,73 @@ class JinjaFuzzTest {
         check.run();
     }
 
+    static List<Named<Check>> statements() {
+        Random random = new Random(5);
+        List<Case> cases = new ArrayList<>();
+        for (int i = 0; i < STATEMENT_CASES; i++) {
+            String body = new StatementMaker(random).block(3, false);
+            String template = "{% set ns = namespace(v='n') %}" + body + "|{{ a }}|{{ b }}|{{ ns.v }}";
+            cases.add(new Case("statements " + i + ": " + template, template, vars("xs", List.of(1L, 2L, 3L))));
+        }
+        return JinjaOracle.checks(cases);
+    }
+
+    /** Nested loops, conditions, assignments, macros and blocks: jinja2's scoping rules, iteration by iteration. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("statements")
+    void statementsLikeJinja2(Check check) {
+        check.run();
+    }
+
+    /** Random statement nests over the variables a, b, i, j and ns.v, printing as they go. */
+    private record StatementMaker(Random random) {
+
+        private static final String[] VALUES = {"1", "'x'", "a ~ 'a'", "b ~ 'b'", "ns.v ~ 'n'", "xs|length"};
+
+        private String pick(String[] options) {
+            return options[random.nextInt(options.length)];
+        }
+
+        String block(int depth, boolean inLoop) {
+            StringBuilder out = new StringBuilder();
+            int count = 1 + random.nextInt(3);
+            for (int k = 0; k < count; k++) {
+                out.append(statement(depth, inLoop));
+            }
+            return out.toString();
+        }
+
+        private String value(boolean inLoop) {
+            return inLoop && random.nextInt(3) == 0 ? pick(new String[] {"i", "loop.index", "i ~ a"}) : pick(VALUES);
+        }
+
+        private String statement(int depth, boolean inLoop) {
+            int choice = random.nextInt(depth == 0 ? 4 : 12);
+            String var = random.nextBoolean() ? "a" : "b";
+            return switch (choice) {
+                case 0 -> "{% set " + var + " = " + value(inLoop) + " %}";
+                case 1 -> "{{ " + var + " }}.";
+                case 2 -> "{% set ns.v = " + value(inLoop) + " %}";
+                case 3 -> inLoop && random.nextBoolean()
+                        ? "{% if " + var + " is defined %}{% " + pick(new String[] {"break", "continue"})
+                                + " %}{% endif %}"
+                        : "[{{ " + value(inLoop) + " }}]";
+                case 4, 5 -> "{% for i in xs" + (random.nextBoolean() ? " if i != 2" : "") + " %}"
+                        + block(depth - 1, true)
+                        + (random.nextBoolean() ? "{% else %}E" + block(depth - 1, inLoop) : "") + "{% endfor %}";
+                case 6, 7 -> "{% if " + pick(new String[] {"a", "b is defined", "not a", "ns.v == 'n'"}) + " %}"
+                        + block(depth - 1, inLoop)
+                        + (random.nextBoolean() ? "{% else %}" + block(depth - 1, inLoop) : "") + "{% endif %}";
+                case 8 -> "{% macro m(p" + (random.nextBoolean() ? "='d'" : "") + ") %}<{{ p }}"
+                        + block(depth - 1, false) + ">{% endmacro %}{{ m("
+                        + (random.nextBoolean() ? value(inLoop) : "") + ") }}";
+                case 9 -> "{% with " + var + " = " + value(inLoop) + " %}" + block(depth - 1, inLoop) + "{% endwith %}";
+                case 10 -> "{% set c %}" + block(depth - 1, inLoop) + "{% endset %}({{ c }})";
+                default -> "{% filter upper %}" + block(depth - 1, inLoop) + "{% endfilter %}";
+            };
+        }
+    }
+
     /** Random expressions over small values, so Python's big integers are never needed. */
     private record ExpressionMaker(Random random) {
 
@@ -166,7 +234,8 @@ class JinjaFuzzTest {
                 case 8 -> "[" + expression(depth - 1) + ", " + expression(depth - 1) + "]";
                 // no negative base with a fractional exponent: Python's complex results are not supported
                 default -> random.nextBoolean()
-                        ? "(" + pick(new String[] {"2", "-3", "0.5", "x"}) + " ** " + pick(new String[] {"2", "0", "-1"}) + ")"
+                        ? "(" + pick(new String[] {"2", "-3", "0.5", "x"}) + " ** "
+                                + pick(new String[] {"2", "0", "-1"}) + ")"
                         : "(" + pick(new String[] {"2", "0.5", "x"}) + " ** 0.5)";
             };
         }

@@ -30,6 +30,8 @@ final class JinjaOracle {
     static final Clock CLOCK = Clock.fixed(NOW.toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JINJA2_VERSION = "3.1.6";
+    private static String python;
 
     record Case(String name, String template, Map<String, Object> context) {
         Case {
@@ -99,7 +101,7 @@ final class JinjaOracle {
             input.add(item);
         }
         try {
-            Process python = new ProcessBuilder("python3", script("jinja_oracle.py").toString())
+            Process python = new ProcessBuilder(python(), script("jinja_oracle.py").toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try (var stdin = python.getOutputStream()) {
                 stdin.write(JSON.writeValueAsBytes(input));
@@ -115,6 +117,40 @@ final class JinjaOracle {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A python 3 with jinja2 3.1.6, the version the interpreter is checked against: {@code -Dbitclass.python}, else
+     * python3 on the PATH, else pyenv's (a PATH without pyenv's shims finds the system python, without jinja2).
+     */
+    static synchronized String python() {
+        if (python != null) {
+            return python;
+        }
+        List<String> candidates = new ArrayList<>();
+        if (System.getProperty("bitclass.python") != null) {
+            candidates.add(System.getProperty("bitclass.python"));
+        }
+        candidates.add("python3");
+        candidates.add(Path.of(System.getProperty("user.home"), ".pyenv", "shims", "python3").toString());
+        for (String candidate : candidates) {
+            try {
+                Process p = new ProcessBuilder(candidate, "-c", "import jinja2; print(jinja2.__version__)")
+                        .redirectErrorStream(true).start();
+                String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (p.waitFor() == 0 && version.equals(JINJA2_VERSION)) {
+                    python = candidate;
+                    return python;
+                }
+            } catch (IOException e) {
+                // not installed there; try the next one
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("no python3 with jinja2 " + JINJA2_VERSION + " (the test oracle) among "
+                + candidates + "; set -Dbitclass.python=PATH");
     }
 
     /** A python helper shipped in the test resources. */

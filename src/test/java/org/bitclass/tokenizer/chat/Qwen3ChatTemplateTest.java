@@ -1,5 +1,6 @@
 package org.bitclass.tokenizer.chat;
 
+import org.bitclass.gguf.GgufFile;
 import org.bitclass.testutil.SharedData;
 import org.bitclass.tokenizer.chat.JinjaOracle.Case;
 import org.bitclass.tokenizer.chat.JinjaOracle.Check;
@@ -10,8 +11,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.bitclass.gguf.GgufFile;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,7 +92,8 @@ class Qwen3ChatTemplateTest {
         tool.put("function", Map.of("name", "get_weather"));
         List<Map<String, Object>> tools = List.of(tool);
         String out = ChatTemplate.compile(qwen3Template()).render(messages, tools, true, Map.of());
-        assertThat(out).contains("<tools>\n{\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}}\n</tools>")
+        assertThat(out)
+                .contains("<tools>\n{\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}}\n</tools>")
                 .contains("<|im_start|>assistant\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": "
                         + "{\"location\": \"Paris\", \"days\": 3}}\n</tool_call><|im_end|>\n")
                 .contains("<|im_start|>user\n<tool_response>\nsunny\n</tool_response>\n<tool_response>\nwarm\n"
