@@ -18,7 +18,8 @@ import java.util.List;
  * vocabulary asks for it), cut into chunks of {@code n_ctx} tokens, and each chunk is evaluated from an empty cache
  * with BOS as its first token, in llama.cpp's batch order ({@link BatchSchedule}). Every weight-matrix input adds its
  * squared values to per-column sums; the perplexity of the second half of each chunk is reported as it goes.
- * Memory does not grow with the text: tokens are read chunk by chunk and the statistics are per column.
+ * Memory does not grow with the text: tokens are read chunk by chunk (the text is tokenized twice, first to count
+ * the chunks) and the statistics are per column.
  */
 public final class ImatrixCalibration {
 

@@ -35,7 +35,7 @@ final class ImatrixCollector implements ActivationObserver {
         this.collecting = on;
     }
 
-    boolean collects(String tensorName) {
+    private boolean collects(String tensorName) {
         return tensorName.startsWith("blk.")
                 || (processOutput && (tensorName.equals(OUTPUT) || tensorName.equals(TIED_OUTPUT)));
     }

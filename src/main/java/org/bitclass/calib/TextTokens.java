@@ -2,7 +2,6 @@ package org.bitclass.calib;
 
 import org.bitclass.tokenizer.Tokenizer;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +43,7 @@ final class TextTokens implements AutoCloseable {
             // llama-imatrix refuses such vocabularies too: every chunk would end in EOS
             throw new IllegalArgumentException("the model's tokenizer appends EOS to every text; imatrix needs plain text tokens");
         }
-        this.reader = new BufferedReader(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+        this.reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
         this.tokenizer = tokenizer;
         this.parseSpecial = parseSpecial;
         this.block = tokenizer.model().equals("gpt2") ? block : Integer.MAX_VALUE;
