@@ -53,25 +53,29 @@ final class Block32DotMatrix extends IntegerDotMatrix {
         }
     }
 
+    /** State per pair: a lane accumulator, or one float when row-sequential. */
     @Override
-    float dot(LevelTile tile, int r, Q8Activations x, int t) {
-        int w = r * cols;
-        int xo = t * cols;
-        int db = r * blocks;
-        int xb = t * blocks;
-        if (rowSequential) {
-            float acc = 0;
-            for (int b = 0; b < blocks; b++) {
-                float sum = LaneOrder.sum(LaneOrder.chunkDot(tile.levels, w + 32 * b, x.levels, xo + 32 * b));
-                acc = Math.fma(sum, tile.d[db + b] * x.scales[xb + b], acc);
+    void combine(LevelTile tile, Q8Activations x, int t, int nt, int b) {
+        float[] state = tile.state;
+        for (int k = 0; k < nt; k++) {
+            float xd = x.scales[(t + k) * blocks + b];
+            for (int r = 0; r < LevelTile.ROWS; r++) {
+                FloatVector lanes = FloatVector.fromArray(LaneOrder.S, tile.sums, LevelTile.pair(r, k));
+                float scale = tile.d[r * blocks + b] * xd;
+                int s = LevelTile.stateOf(r, k);
+                if (rowSequential) {
+                    state[s] = Math.fma(LaneOrder.sum(lanes), scale, state[s]);
+                } else {
+                    lanes.fma(LaneOrder.broadcast(scale), FloatVector.fromArray(LaneOrder.S, state, s))
+                            .intoArray(state, s);
+                }
             }
-            return acc;
         }
-        FloatVector acc = FloatVector.zero(LaneOrder.S);
-        for (int b = 0; b < blocks; b++) {
-            FloatVector lanes = LaneOrder.chunkDot(tile.levels, w + 32 * b, x.levels, xo + 32 * b);
-            acc = lanes.fma(LaneOrder.broadcast(tile.d[db + b] * x.scales[xb + b]), acc);
-        }
-        return LaneOrder.sum(acc);
+    }
+
+    @Override
+    float finish(LevelTile tile, int r, int k) {
+        int s = LevelTile.stateOf(r, k);
+        return rowSequential ? tile.state[s] : LaneOrder.sum(FloatVector.fromArray(LaneOrder.S, tile.state, s));
     }
 }

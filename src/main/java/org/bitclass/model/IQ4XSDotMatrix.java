@@ -42,14 +42,23 @@ final class IQ4XSDotMatrix extends IntegerDotMatrix {
         }
     }
 
+    /** State per pair: a lane accumulator. */
     @Override
-    float dot(LevelTile tile, int r, Q8Activations x, int t) {
-        FloatVector acc = FloatVector.zero(LaneOrder.S);
-        for (int b = 0; b < blocks; b++) {
-            // levels decoded times their sub-block scale; lane sums below 4·127·32·127·8 < 2^24: exact
-            FloatVector sb = LaneOrder.chunksDot(tile.levels, r * cols + b * 256, x.levels, t * cols + b * 256, 8);
-            acc = sb.fma(LaneOrder.broadcast(tile.d[r * blocks + b] * x.scales[t * blocks + b]), acc);
+    void combine(LevelTile tile, Q8Activations x, int t, int nt, int b) {
+        for (int k = 0; k < nt; k++) {
+            float xd = x.scales[(t + k) * blocks + b];
+            for (int r = 0; r < LevelTile.ROWS; r++) {
+                // levels decoded times their sub-block scale; lane sums below 4·127·32·127·8 < 2^24: exact
+                FloatVector sb = FloatVector.fromArray(LaneOrder.S, tile.sums, LevelTile.pair(r, k));
+                int s = LevelTile.stateOf(r, k);
+                sb.fma(LaneOrder.broadcast(tile.d[r * blocks + b] * xd),
+                        FloatVector.fromArray(LaneOrder.S, tile.state, s)).intoArray(tile.state, s);
+            }
         }
-        return LaneOrder.sum(acc);
+    }
+
+    @Override
+    float finish(LevelTile tile, int r, int k) {
+        return LaneOrder.sum(FloatVector.fromArray(LaneOrder.S, tile.state, LevelTile.stateOf(r, k)));
     }
 }

@@ -5,6 +5,7 @@ import org.bitclass.quant.QuantCodec;
 import org.bitclass.quant.QuantRegistry;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * A block-quantized matrix multiplied the way llama.cpp's x86 AVX2 build multiplies it: the activations are
@@ -57,11 +58,17 @@ abstract class IntegerDotMatrix extends WeightMatrix {
                 && rows % 8 == 0 && !name.equals("token_embd.weight");
     }
 
-    /** Decodes rows {@code [row, row+count)} into the tile. */
+    /** Decodes rows {@code [row, row+count)} (count ≤ 4) into the tile; rows past count may hold anything. */
     abstract void decodeTile(int row, int count, LevelTile tile);
 
-    /** Row {@code r} of the tile times token {@code t}. */
-    abstract float dot(LevelTile tile, int r, Q8Activations x, int t);
+    /**
+     * Folds block {@code b}'s lane sums ({@link LevelTile#sums}) into the running state of each of the four rows
+     * times tokens {@code t .. t+nt-1} (nt ≤ 2), as the llama.cpp kernel combines its blocks.
+     */
+    abstract void combine(LevelTile tile, Q8Activations x, int t, int nt, int b);
+
+    /** The finished product of row r and token k of the pair's tokens, from its running state. */
+    abstract float finish(LevelTile tile, int r, int k);
 
     @Override
     final Object prepareInput(float[] x, int nTokens) {
@@ -73,14 +80,31 @@ abstract class IntegerDotMatrix extends WeightMatrix {
         return activations;
     }
 
+    /**
+     * Two tokens at a time, block by block: the 4 × 2 micro-kernel sums the block's integer products, then
+     * {@link #combine} folds them into each pair's float state in llama.cpp's order.
+     */
     @Override
     final void multiplyTile(int row, int count, Object input, int nTokens, float[] out) {
         Q8Activations x = (Q8Activations) input;
-        LevelTile tile = LevelTile.forThread(count, cols, type.blockSize);
+        int bs = type.blockSize;
+        LevelTile tile = LevelTile.forThread(cols, bs);
         decodeTile(row, count, tile);
-        for (int t = 0; t < nTokens; t++) {
-            for (int r = 0; r < count; r++) {
-                out[t * rows + row + r] = dot(tile, r, x, t);
+        for (int t = 0; t < nTokens; t += 2) {
+            int nt = Math.min(2, nTokens - t);
+            Arrays.fill(tile.state, 0f);
+            for (int b = 0; b < blocks; b++) {
+                if (nt == 2) {
+                    LaneOrder.fourByTwo(tile.levels, b * bs, cols, x.levels, t * cols + b * bs, cols, bs, tile.sums);
+                } else {
+                    LaneOrder.fourByOne(tile.levels, b * bs, cols, x.levels, t * cols + b * bs, bs, tile.sums);
+                }
+                combine(tile, x, t, nt, b);
+            }
+            for (int k = 0; k < nt; k++) {
+                for (int r = 0; r < count; r++) {
+                    out[(t + k) * rows + row + r] = finish(tile, r, k);
+                }
             }
         }
     }

@@ -1,28 +1,37 @@
 package org.bitclass.model;
 
 /**
- * A few weight rows decoded for integer dot products: levels as integer-valued floats in {@link LaneOrder} layout
+ * Four weight rows decoded for integer dot products: levels as integer-valued floats in {@link LaneOrder} layout
  * (k-quants: already multiplied by their sub-block scale, an exact integer product), per-block scales, and per-block
- * extra coefficients (k-quant mins, or Q6_K's scales for its offset term). One per thread, grown as needed.
+ * extra coefficients (k-quant mins, or Q6_K's scales for its offset term). Beside them, the scratch of the 4 × 2
+ * micro-kernel: the lane sums of one block for each (row, token) pair, and each pair's running float state. One per
+ * thread, grown as needed.
  */
 final class LevelTile {
 
     private static final ThreadLocal<LevelTile> PER_THREAD = ThreadLocal.withInitial(LevelTile::new);
 
+    static final int ROWS = 4;
     /** Extra coefficients per block. */
     static final int COEFFS = 16;
+    /** Floats of running state per (row, token) pair: a lane accumulator and a few scalars. */
+    static final int STATE = 16;
 
     float[] levels = new float[0];
     float[] d = new float[0];
     float[] dmin = new float[0];
     float[] coeffs = new float[0];
+    /** One block's lane sums, pair (r, k) at {@link #pair}. */
+    final float[] sums = new float[ROWS * 2 * LaneOrder.LANES];
+    /** Each pair's running state, at {@link #stateOf}. */
+    final float[] state = new float[ROWS * 2 * STATE];
 
-    /** This thread's tile, with room for {@code rows} rows of {@code cols} values in blocks of {@code blockSize}. */
-    static LevelTile forThread(int rows, int cols, int blockSize) {
+    /** This thread's tile, with room for four rows of {@code cols} values in blocks of {@code blockSize}. */
+    static LevelTile forThread(int cols, int blockSize) {
         LevelTile t = PER_THREAD.get();
-        int blocks = rows * (cols / blockSize);
-        if (t.levels.length < rows * cols) {
-            t.levels = new float[rows * cols];
+        int blocks = ROWS * (cols / blockSize);
+        if (t.levels.length < ROWS * cols) {
+            t.levels = new float[ROWS * cols];
         }
         if (t.d.length < blocks) {
             t.d = new float[blocks];
@@ -30,5 +39,15 @@ final class LevelTile {
             t.coeffs = new float[blocks * COEFFS];
         }
         return t;
+    }
+
+    /** Where pair (row r, token k of the two) keeps its lane sums in {@link #sums}. */
+    static int pair(int r, int k) {
+        return (2 * r + k) * LaneOrder.LANES;
+    }
+
+    /** Where pair (r, k) keeps its running state in {@link #state}. */
+    static int stateOf(int r, int k) {
+        return (2 * r + k) * STATE;
     }
 }

@@ -50,24 +50,32 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
         }
     }
 
+    /** State per pair: a lane accumulator. */
     @Override
-    float dot(LevelTile tile, int r, Q8Activations x, int t) {
-        FloatVector acc = FloatVector.zero(LaneOrder.S);
-        for (int b = 0; b < blocks; b++) {
-            // lane sums are at most 4·63·128·127·8 ≈ 2^25 in magnitude but, for activations that are not all at
-            // their extremes, far below 2^24, where every partial sum is exact
-            FloatVector sb = LaneOrder.chunksDot(tile.levels, r * cols + b * 256, x.levels, t * cols + b * 256, 8);
-            int rb = r * blocks + b;
-            int tb = t * blocks + b;
-            int s = rb * LevelTile.COEFFS;
+    void combine(LevelTile tile, Q8Activations x, int t, int nt, int b) {
+        for (int k = 0; k < nt; k++) {
+            int tb = (t + k) * blocks + b;
             int h = tb * 16;
-            FloatVector offset = FloatVector.fromArray(LaneOrder.S, tile.coeffs, s)
-                    .mul(FloatVector.fromArray(LaneOrder.S, x.halfSums, h))
-                    .add(FloatVector.fromArray(LaneOrder.S, tile.coeffs, s + 8)
-                            .mul(FloatVector.fromArray(LaneOrder.S, x.halfSums, h + 8)))
-                    .mul(32f);
-            acc = sb.sub(offset).fma(LaneOrder.broadcast(x.scales[tb] * tile.d[rb]), acc);
+            FloatVector sumsEven = FloatVector.fromArray(LaneOrder.S, x.halfSums, h);
+            FloatVector sumsOdd = FloatVector.fromArray(LaneOrder.S, x.halfSums, h + 8);
+            for (int r = 0; r < LevelTile.ROWS; r++) {
+                // lane sums are at most 4·63·128·127·8 ≈ 2^25 in magnitude but, for activations that are not all
+                // at their extremes, far below 2^24, where every partial sum is exact
+                FloatVector sb = FloatVector.fromArray(LaneOrder.S, tile.sums, LevelTile.pair(r, k));
+                int rb = r * blocks + b;
+                int c = rb * LevelTile.COEFFS;
+                FloatVector offset = FloatVector.fromArray(LaneOrder.S, tile.coeffs, c).mul(sumsEven)
+                        .add(FloatVector.fromArray(LaneOrder.S, tile.coeffs, c + 8).mul(sumsOdd))
+                        .mul(32f);
+                int s = LevelTile.stateOf(r, k);
+                sb.sub(offset).fma(LaneOrder.broadcast(x.scales[tb] * tile.d[rb]),
+                        FloatVector.fromArray(LaneOrder.S, tile.state, s)).intoArray(tile.state, s);
+            }
         }
-        return LaneOrder.sum(acc);
+    }
+
+    @Override
+    float finish(LevelTile tile, int r, int k) {
+        return LaneOrder.sum(FloatVector.fromArray(LaneOrder.S, tile.state, LevelTile.stateOf(r, k)));
     }
 }

@@ -52,44 +52,53 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
         }
     }
 
+    /**
+     * State per pair: the lane accumulator, then the min term as four partial sums in lanes 0, 2, 4, 6; when
+     * row-sequential, one float for each term. The min term's products {@code m_j·bsum_j} pair up as the scalar
+     * kernels pair them: prod_j = m_2j·s_2j + m_2j+1·s_2j+1, in lane 2j.
+     */
     @Override
-    float dot(LevelTile tile, int r, Q8Activations x, int t) {
-        FloatVector acc = FloatVector.zero(LaneOrder.S);
-        float min0 = 0, min1 = 0, min2 = 0, min3 = 0;
-        float scaleRow = 0;
-        for (int b = 0; b < blocks; b++) {
-            // lane sums below 4·31·63·127·8 < 2^23: exact
-            FloatVector sb = LaneOrder.chunksDot(tile.levels, r * cols + b * 256, x.levels, t * cols + b * 256, 8);
-            int rb = r * blocks + b;
-            int tb = t * blocks + b;
+    void combine(LevelTile tile, Q8Activations x, int t, int nt, int b) {
+        float[] state = tile.state;
+        for (int k = 0; k < nt; k++) {
+            int tb = (t + k) * blocks + b;
             float yd = x.scales[tb];
-            int m = rb * LevelTile.COEFFS;
-            int p = tb * 8;
-            float[] mins = tile.coeffs;
-            float[] sums = x.subSums;
-            float prod0 = mins[m] * sums[p] + mins[m + 1] * sums[p + 1];
-            float prod1 = mins[m + 2] * sums[p + 2] + mins[m + 3] * sums[p + 3];
-            float prod2 = mins[m + 4] * sums[p + 4] + mins[m + 5] * sums[p + 5];
-            float prod3 = mins[m + 6] * sums[p + 6] + mins[m + 7] * sums[p + 7];
-            if (rowSequential) {
-                scaleRow = Math.fma(LaneOrder.sum(sb), tile.d[rb] * yd, scaleRow);
-                min0 = Math.fma((prod0 + prod1) + (prod2 + prod3), tile.dmin[rb] * yd, min0);
-                continue;
-            }
-            acc = sb.fma(LaneOrder.broadcast(yd * tile.d[rb]), acc);
-            float dmin = -yd * tile.dmin[rb];
-            if (fiveBit) {
-                min0 = Math.fma(dmin, (prod0 + prod1) + (prod2 + prod3), min0);
-            } else {
-                min0 = Math.fma(dmin, prod0, min0);
-                min1 = Math.fma(dmin, prod1, min1);
-                min2 = Math.fma(dmin, prod2, min2);
-                min3 = Math.fma(dmin, prod3, min3);
+            FloatVector subSums = FloatVector.fromArray(LaneOrder.S, x.subSums, tb * 8);
+            for (int r = 0; r < LevelTile.ROWS; r++) {
+                // lane sums below 4·31·63·127·8 < 2^23: exact
+                FloatVector sb = FloatVector.fromArray(LaneOrder.S, tile.sums, LevelTile.pair(r, k));
+                int rb = r * blocks + b;
+                FloatVector prods = LaneOrder.neighbourSums(
+                        FloatVector.fromArray(LaneOrder.S, tile.coeffs, rb * LevelTile.COEFFS).mul(subSums));
+                int s = LevelTile.stateOf(r, k);
+                if (rowSequential) {
+                    state[s] = Math.fma(LaneOrder.sum(sb), tile.d[rb] * yd, state[s]);
+                    state[s + 1] = Math.fma(LaneOrder.evenLanesSum(prods), tile.dmin[rb] * yd, state[s + 1]);
+                    continue;
+                }
+                sb.fma(LaneOrder.broadcast(yd * tile.d[rb]), FloatVector.fromArray(LaneOrder.S, state, s))
+                        .intoArray(state, s);
+                float dmin = -yd * tile.dmin[rb];
+                int mt = s + LaneOrder.LANES;
+                if (fiveBit) {
+                    state[mt] = Math.fma(dmin, LaneOrder.evenLanesSum(prods), state[mt]);
+                } else {
+                    prods.fma(LaneOrder.broadcast(dmin), FloatVector.fromArray(LaneOrder.S, state, mt))
+                            .intoArray(state, mt);
+                }
             }
         }
+    }
+
+    @Override
+    float finish(LevelTile tile, int r, int k) {
+        float[] state = tile.state;
+        int s = LevelTile.stateOf(r, k);
         if (rowSequential) {
-            return scaleRow - min0;
+            return state[s] - state[s + 1];
         }
-        return LaneOrder.sum(acc) + ((min0 + min2) + (min1 + min3));
+        int mt = s + LaneOrder.LANES;
+        float minTerm = fiveBit ? state[mt] : (state[mt] + state[mt + 4]) + (state[mt + 2] + state[mt + 6]);
+        return LaneOrder.sum(FloatVector.fromArray(LaneOrder.S, state, s)) + minTerm;
     }
 }
