@@ -55,11 +55,11 @@ final class Block32DotMatrix extends IntegerDotMatrix {
 
     /** State per pair: a lane accumulator, or one float when row-sequential. */
     @Override
-    void combine(LevelTile tile, Q8Activations x, int t, int nt, int b) {
+    void combine(LevelTile tile, Q8Activations x, int t, int nt, int b, int r0) {
         float[] state = tile.state;
         for (int k = 0; k < nt; k++) {
             float xd = x.scales[(t + k) * blocks + b];
-            for (int r = 0; r < LevelTile.ROWS; r++) {
+            for (int r = r0; r < r0 + 4; r++) {
                 FloatVector lanes = FloatVector.fromArray(LaneOrder.S, tile.sums, LevelTile.pair(r, k));
                 float scale = tile.d[r * blocks + b] * xd;
                 int s = LevelTile.stateOf(r, k);
@@ -77,5 +77,26 @@ final class Block32DotMatrix extends IntegerDotMatrix {
     float finish(LevelTile tile, int r, int k) {
         int s = LevelTile.stateOf(r, k);
         return rowSequential ? tile.state[s] : LaneOrder.sum(FloatVector.fromArray(LaneOrder.S, tile.state, s));
+    }
+
+    /** Panel state per token: the group accumulators, or slot 0 alone when row-sequential. */
+    @Override
+    void combinePanel(RowPanel p, Q8Activations x, int t0, int b) {
+        FloatVector d = RowPanel.rows(p.d, b);
+        for (int t = 0; t < RowPanel.TOKENS; t++) {
+            FloatVector scale = d.mul(x.scales[(t0 + t) * blocks + b]);
+            if (rowSequential) {
+                p.accumulate(t, 0, p.blockSum(t), scale);
+                continue;
+            }
+            for (int g = 0; g < RowPanel.GROUPS; g++) {
+                p.accumulate(t, g, p.groupSum(g, t), scale);
+            }
+        }
+    }
+
+    @Override
+    void finishPanel(RowPanel p, int t, float[] dst) {
+        (rowSequential ? p.stateVector(t, 0) : p.groupTotal(t)).intoArray(dst, 0);
     }
 }

@@ -44,10 +44,10 @@ final class IQ4XSDotMatrix extends IntegerDotMatrix {
 
     /** State per pair: a lane accumulator. */
     @Override
-    void combine(LevelTile tile, Q8Activations x, int t, int nt, int b) {
+    void combine(LevelTile tile, Q8Activations x, int t, int nt, int b, int r0) {
         for (int k = 0; k < nt; k++) {
             float xd = x.scales[(t + k) * blocks + b];
-            for (int r = 0; r < LevelTile.ROWS; r++) {
+            for (int r = r0; r < r0 + 4; r++) {
                 // levels decoded times their sub-block scale; lane sums below 4·127·32·127·8 < 2^24: exact
                 FloatVector sb = FloatVector.fromArray(LaneOrder.S, tile.sums, LevelTile.pair(r, k));
                 int s = LevelTile.stateOf(r, k);
@@ -60,5 +60,22 @@ final class IQ4XSDotMatrix extends IntegerDotMatrix {
     @Override
     float finish(LevelTile tile, int r, int k) {
         return LaneOrder.sum(FloatVector.fromArray(LaneOrder.S, tile.state, LevelTile.stateOf(r, k)));
+    }
+
+    /** Panel state per token: the group accumulators. */
+    @Override
+    void combinePanel(RowPanel p, Q8Activations x, int t0, int b) {
+        FloatVector d = RowPanel.rows(p.d, b);
+        for (int t = 0; t < RowPanel.TOKENS; t++) {
+            FloatVector scale = d.mul(x.scales[(t0 + t) * blocks + b]);
+            for (int g = 0; g < RowPanel.GROUPS; g++) {
+                p.accumulate(t, g, p.groupSum(g, t), scale);
+            }
+        }
+    }
+
+    @Override
+    void finishPanel(RowPanel p, int t, float[] dst) {
+        p.groupTotal(t).intoArray(dst, 0);
     }
 }

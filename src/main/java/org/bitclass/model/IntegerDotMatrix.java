@@ -58,17 +58,26 @@ abstract class IntegerDotMatrix extends WeightMatrix {
                 && rows % 8 == 0 && !name.equals("token_embd.weight");
     }
 
-    /** Decodes rows {@code [row, row+count)} (count ≤ 4) into the tile; rows past count may hold anything. */
+    /** Decodes rows {@code [row, row+count)} (count ≤ 16) into the tile; rows past count may hold anything. */
     abstract void decodeTile(int row, int count, LevelTile tile);
 
     /**
-     * Folds block {@code b}'s lane sums ({@link LevelTile#sums}) into the running state of each of the four rows
-     * times tokens {@code t .. t+nt-1} (nt ≤ 2), as the llama.cpp kernel combines its blocks.
+     * Folds block {@code b}'s lane sums ({@link LevelTile#sums}) for rows {@code r0 .. r0+3} times tokens
+     * {@code t .. t+nt-1} (nt ≤ 2) into their running state, as the llama.cpp kernel combines its blocks.
      */
-    abstract void combine(LevelTile tile, Q8Activations x, int t, int nt, int b);
+    abstract void combine(LevelTile tile, Q8Activations x, int t, int nt, int b, int r0);
 
     /** The finished product of row r and token k of the pair's tokens, from its running state. */
     abstract float finish(LevelTile tile, int r, int k);
+
+    /**
+     * As {@link #combine} for a panel: block b's group sums ({@link RowPanel#groupSums}) for the eight rows times
+     * tokens {@code t0 .. t0+3}, folded into the panel's state.
+     */
+    abstract void combinePanel(RowPanel p, Q8Activations x, int t0, int b);
+
+    /** The finished products of the panel's eight rows and token t (of its four), into {@code dst[0..8)}. */
+    abstract void finishPanel(RowPanel p, int t, float[] dst);
 
     @Override
     final Object prepareInput(float[] x, int nTokens) {
@@ -80,30 +89,75 @@ abstract class IntegerDotMatrix extends WeightMatrix {
         return activations;
     }
 
-    /**
-     * Two tokens at a time, block by block: the 4 × 2 micro-kernel sums the block's integer products, then
-     * {@link #combine} folds them into each pair's float state in llama.cpp's order.
-     */
+    @Override
+    final int rowTile() {
+        return LevelTile.ROWS;
+    }
+
     @Override
     final void multiplyTile(int row, int count, Object input, int nTokens, float[] out) {
         Q8Activations x = (Q8Activations) input;
-        int bs = type.blockSize;
-        LevelTile tile = LevelTile.forThread(cols, bs);
+        LevelTile tile = LevelTile.forThread(cols, type.blockSize);
         decodeTile(row, count, tile);
+        if (x.grouped) {
+            multiplyPanel(tile, row, count, x, nTokens, out);
+            return;
+        }
+        for (int r0 = 0; r0 < count; r0 += 4) {
+            multiplyPairs(tile, row, r0, Math.min(4, count - r0), x, nTokens, out);
+        }
+    }
+
+    /**
+     * Rows {@code r0 .. r0+3} of the tile, two tokens at a time, block by block: the 4 × 2 micro-kernel sums each
+     * block's integer products, then {@link #combine} folds them into each pair's float state in llama.cpp's order.
+     */
+    private void multiplyPairs(LevelTile tile, int row, int r0, int count, Q8Activations x, int nTokens,
+                               float[] out) {
+        int bs = type.blockSize;
+        int w0 = r0 * cols;
         for (int t = 0; t < nTokens; t += 2) {
             int nt = Math.min(2, nTokens - t);
             Arrays.fill(tile.state, 0f);
             for (int b = 0; b < blocks; b++) {
                 if (nt == 2) {
-                    LaneOrder.fourByTwo(tile.levels, b * bs, cols, x.levels, t * cols + b * bs, cols, bs, tile.sums);
+                    LaneOrder.fourByTwo(tile.levels, w0 + b * bs, cols, x.levels, t * cols + b * bs, cols, bs,
+                            tile.sums);
                 } else {
-                    LaneOrder.fourByOne(tile.levels, b * bs, cols, x.levels, t * cols + b * bs, bs, tile.sums);
+                    LaneOrder.fourByOne(tile.levels, w0 + b * bs, cols, x.levels, t * cols + b * bs, bs, tile.sums);
                 }
-                combine(tile, x, t, nt, b);
+                combine(tile, x, t, nt, b, r0);
             }
             for (int k = 0; k < nt; k++) {
                 for (int r = 0; r < count; r++) {
-                    out[(t + k) * rows + row + r] = finish(tile, r, k);
+                    out[(t + k) * rows + row + r0 + r] = finish(tile, r0 + r, k);
+                }
+            }
+        }
+    }
+
+    /** The sixteen rows as two {@link RowPanel}s, four tokens at a time (the batch is padded to whole panels). */
+    private void multiplyPanel(LevelTile tile, int row, int count, Q8Activations x, int nTokens, float[] out) {
+        int bs = type.blockSize;
+        RowPanel[] panels = {RowPanel.forThread(0, cols, bs), RowPanel.forThread(1, cols, bs)};
+        for (int i = 0; i < 2; i++) {
+            panels[i].load(tile, i * RowPanel.ROWS, cols, bs);
+        }
+        float[] finished = new float[RowPanel.ROWS];
+        for (int t0 = 0; t0 < nTokens; t0 += RowPanel.TOKENS) {
+            for (RowPanel p : panels) {
+                Arrays.fill(p.state, 0f);
+            }
+            for (int b = 0; b < blocks; b++) {
+                RowPanel.groupSums(panels[0], panels[1], x.levels, t0, cols, b, bs);
+                combinePanel(panels[0], x, t0, b);
+                combinePanel(panels[1], x, t0, b);
+            }
+            for (int i = 0; i < 2; i++) {
+                int r0 = i * RowPanel.ROWS;
+                for (int t = 0; t < Math.min(RowPanel.TOKENS, nTokens - t0) && r0 < count; t++) {
+                    finishPanel(panels[i], t, finished);
+                    System.arraycopy(finished, 0, out, (t0 + t) * rows + row + r0, Math.min(RowPanel.ROWS, count - r0));
                 }
             }
         }

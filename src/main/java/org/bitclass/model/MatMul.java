@@ -6,11 +6,12 @@ import java.util.Map;
 /**
  * Multiplies one batch of activations by one or more weight matrices in a single parallel job (q, k and v, or gate
  * and up, share their input). The input is converted once per batch and format ({@link WeightMatrix#prepareInput});
- * the work is split into tiles of {@link #ROW_TILE} rows, each multiplied with every token, and each thread takes a
+ * the work is split into tiles of {@link WeightMatrix#rowTile} rows, each multiplied with every token, and each thread takes a
  * contiguous range of tiles.
  */
 final class MatMul {
 
+    /** Rows per tile unless the matrix type asks for another count. */
     static final int ROW_TILE = 4;
 
     /** One product {@code out[t·rows + r] = Σ_i w[r][i]·x[t·cols + i] + bias[r]}; bias may be null. */
@@ -34,7 +35,7 @@ final class MatMul {
                 observer.onMatMulInput(w.name(), x, nTokens, cols);
             }
             inputs[p] = prepared.computeIfAbsent(w.inputFormat(), f -> w.prepareInput(x, nTokens));
-            firstTile[p + 1] = firstTile[p] + (w.rows() + ROW_TILE - 1) / ROW_TILE;
+            firstTile[p + 1] = firstTile[p] + (w.rows() + w.rowTile() - 1) / w.rowTile();
         }
         pool.forRange(firstTile[products.length], 1, (from, to) -> {
             int p = 0;
@@ -44,8 +45,8 @@ final class MatMul {
                 }
                 WeightMatrix w = products[p].w();
                 float[] out = products[p].out();
-                int row = (t - firstTile[p]) * ROW_TILE;
-                int count = Math.min(ROW_TILE, w.rows() - row);
+                int row = (t - firstTile[p]) * w.rowTile();
+                int count = Math.min(w.rowTile(), w.rows() - row);
                 w.multiplyTile(row, count, inputs[p], nTokens, out);
                 float[] bias = products[p].bias();
                 if (bias != null) {

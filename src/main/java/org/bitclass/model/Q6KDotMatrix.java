@@ -52,13 +52,13 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
 
     /** State per pair: a lane accumulator. */
     @Override
-    void combine(LevelTile tile, Q8Activations x, int t, int nt, int b) {
+    void combine(LevelTile tile, Q8Activations x, int t, int nt, int b, int r0) {
         for (int k = 0; k < nt; k++) {
             int tb = (t + k) * blocks + b;
             int h = tb * 16;
             FloatVector sumsEven = FloatVector.fromArray(LaneOrder.S, x.halfSums, h);
             FloatVector sumsOdd = FloatVector.fromArray(LaneOrder.S, x.halfSums, h + 8);
-            for (int r = 0; r < LevelTile.ROWS; r++) {
+            for (int r = r0; r < r0 + 4; r++) {
                 // lane sums are at most 4·63·128·127·8 ≈ 2^25 in magnitude but, for activations that are not all
                 // at their extremes, far below 2^24, where every partial sum is exact
                 FloatVector sb = FloatVector.fromArray(LaneOrder.S, tile.sums, LevelTile.pair(r, k));
@@ -77,5 +77,30 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
     @Override
     float finish(LevelTile tile, int r, int k) {
         return LaneOrder.sum(FloatVector.fromArray(LaneOrder.S, tile.state, LevelTile.stateOf(r, k)));
+    }
+
+    /**
+     * Panel state per token: the group accumulators. Group g loses {@code 32·(s[2g]·bsum[2g] + s[2g+1]·bsum[2g+1])},
+     * an exact integer as in the lane kernel.
+     */
+    @Override
+    void combinePanel(RowPanel p, Q8Activations x, int t0, int b) {
+        FloatVector d = RowPanel.rows(p.d, b);
+        for (int t = 0; t < RowPanel.TOKENS; t++) {
+            int tb = (t0 + t) * blocks + b;
+            FloatVector scale = d.mul(x.scales[tb]);
+            int h = tb * 16;
+            for (int g = 0; g < RowPanel.GROUPS; g++) {
+                FloatVector offset = RowPanel.rows(p.coeffs, b * LevelTile.COEFFS + g).mul(x.halfSums[h + g])
+                        .add(RowPanel.rows(p.coeffs, b * LevelTile.COEFFS + 8 + g).mul(x.halfSums[h + 8 + g]))
+                        .mul(32f);
+                p.accumulate(t, g, p.groupSum(g, t).sub(offset), scale);
+            }
+        }
+    }
+
+    @Override
+    void finishPanel(RowPanel p, int t, float[] dst) {
+        p.groupTotal(t).intoArray(dst, 0);
     }
 }

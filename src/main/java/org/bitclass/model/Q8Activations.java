@@ -2,17 +2,20 @@ package org.bitclass.model;
 
 /**
  * A batch of activations quantized once for integer dot products ({@code [nTokens × cols]}): per token, integer
- * levels as floats in {@link LaneOrder} layout, one scale per block, and for Q8_K the sums of each 16 levels
- * (ggml's {@code bsums}), kept split into even and odd ones and as sums per 32.
+ * levels as floats, one scale per block, and for Q8_K the sums of each 16 levels (ggml's {@code bsums}), kept split
+ * into even and odd ones and as sums per 32. Small batches keep the levels in {@link LaneOrder} layout; large ones
+ * ({@link #grouped}) in {@link RowPanel}'s group order, padded with zero tokens to whole panels.
  */
 final class Q8Activations {
 
     final ActivationQuantizer format;
     final int cols;
     final int blocks;
-    /** {@code [nTokens × cols]} levels, permuted per 32-value chunk. */
+    /** Levels in group order for {@link RowPanel}s rather than in lane order. */
+    final boolean grouped;
+    /** {@code [tokens × cols]} levels, in lane or group order within each block. */
     final float[] levels;
-    /** {@code [nTokens × blocks]} block scales. */
+    /** {@code [tokens × blocks]} block scales. */
     final float[] scales;
     /** Q8_K: per token and block, the sums of levels 16j..16j+15 for even j (8 values), then for odd j. */
     final float[] halfSums;
@@ -23,6 +26,10 @@ final class Q8Activations {
         this.format = format;
         this.cols = cols;
         this.blocks = cols / format.blockSize;
+        this.grouped = nTokens >= RowPanel.MIN_BATCH;
+        if (grouped) {
+            nTokens = (nTokens + RowPanel.TOKENS - 1) / RowPanel.TOKENS * RowPanel.TOKENS;
+        }
         this.levels = new float[nTokens * cols];
         this.scales = new float[nTokens * blocks];
         boolean k = format == ActivationQuantizer.Q8_K;
@@ -38,7 +45,8 @@ final class Q8Activations {
             int off = b * bs;
             a.scales[b] = format.quantizeBlock(x, off, q);
             for (int i = 0; i < bs; i++) {
-                a.levels[off + (i & ~31) + LaneOrder.position(i & 31)] = q[i];
+                int at = a.grouped ? RowPanel.groupPosition(i, bs) : (i & ~31) + LaneOrder.position(i & 31);
+                a.levels[off + at] = q[i];
             }
             if (a.halfSums != null) {
                 for (int j = 0; j < 16; j++) {

@@ -58,13 +58,13 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
      * kernels pair them: prod_j = m_2j·s_2j + m_2j+1·s_2j+1, in lane 2j.
      */
     @Override
-    void combine(LevelTile tile, Q8Activations x, int t, int nt, int b) {
+    void combine(LevelTile tile, Q8Activations x, int t, int nt, int b, int r0) {
         float[] state = tile.state;
         for (int k = 0; k < nt; k++) {
             int tb = (t + k) * blocks + b;
             float yd = x.scales[tb];
             FloatVector subSums = FloatVector.fromArray(LaneOrder.S, x.subSums, tb * 8);
-            for (int r = 0; r < LevelTile.ROWS; r++) {
+            for (int r = r0; r < r0 + 4; r++) {
                 // lane sums below 4·31·63·127·8 < 2^23: exact
                 FloatVector sb = FloatVector.fromArray(LaneOrder.S, tile.sums, LevelTile.pair(r, k));
                 int rb = r * blocks + b;
@@ -100,5 +100,63 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
         int mt = s + LaneOrder.LANES;
         float minTerm = fiveBit ? state[mt] : (state[mt] + state[mt + 4]) + (state[mt + 2] + state[mt + 6]);
         return LaneOrder.sum(FloatVector.fromArray(LaneOrder.S, state, s)) + minTerm;
+    }
+
+    /**
+     * Panel state per token: the group accumulators and the min term's partial sums (slots 8-11), or when
+     * row-sequential one slot per term. Sums of min times bsum products are exact integers, as in the lane kernel.
+     */
+    @Override
+    void combinePanel(RowPanel p, Q8Activations x, int t0, int b) {
+        FloatVector d = RowPanel.rows(p.d, b);
+        FloatVector dmin = RowPanel.rows(p.dmin, b);
+        int m = b * LevelTile.COEFFS;
+        for (int t = 0; t < RowPanel.TOKENS; t++) {
+            int tb = (t0 + t) * blocks + b;
+            float yd = x.scales[tb];
+            int s = tb * 8;
+            FloatVector prod0 = pairOfMins(p, m, x.subSums, s);
+            FloatVector prod1 = pairOfMins(p, m + 2, x.subSums, s + 2);
+            FloatVector prod2 = pairOfMins(p, m + 4, x.subSums, s + 4);
+            FloatVector prod3 = pairOfMins(p, m + 6, x.subSums, s + 6);
+            if (rowSequential) {
+                p.accumulate(t, 0, p.blockSum(t), d.mul(yd));
+                p.accumulate(t, 1, prod0.add(prod1).add(prod2.add(prod3)), dmin.mul(yd));
+                continue;
+            }
+            FloatVector scale = d.mul(yd);
+            for (int g = 0; g < RowPanel.GROUPS; g++) {
+                p.accumulate(t, g, p.groupSum(g, t), scale);
+            }
+            FloatVector minScale = dmin.mul(-yd);
+            if (fiveBit) {
+                p.accumulate(t, 8, prod0.add(prod1).add(prod2.add(prod3)), minScale);
+            } else {
+                p.accumulate(t, 8, prod0, minScale);
+                p.accumulate(t, 9, prod1, minScale);
+                p.accumulate(t, 10, prod2, minScale);
+                p.accumulate(t, 11, prod3, minScale);
+            }
+        }
+    }
+
+    /** mins[c]·bsum[c] + mins[c+1]·bsum[c+1] for the panel's rows. */
+    private static FloatVector pairOfMins(RowPanel p, int c, float[] subSums, int s) {
+        return RowPanel.rows(p.coeffs, c).mul(subSums[s]).add(RowPanel.rows(p.coeffs, c + 1).mul(subSums[s + 1]));
+    }
+
+    @Override
+    void finishPanel(RowPanel p, int t, float[] dst) {
+        FloatVector result;
+        if (rowSequential) {
+            result = p.stateVector(t, 0).sub(p.stateVector(t, 1));
+        } else if (fiveBit) {
+            result = p.groupTotal(t).add(p.stateVector(t, 8));
+        } else {
+            FloatVector minTerm = p.stateVector(t, 8).add(p.stateVector(t, 10))
+                    .add(p.stateVector(t, 9).add(p.stateVector(t, 11)));
+            result = p.groupTotal(t).add(minTerm);
+        }
+        result.intoArray(dst, 0);
     }
 }

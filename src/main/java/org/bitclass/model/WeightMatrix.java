@@ -72,8 +72,13 @@ public abstract class WeightMatrix {
     /** The kind of conversion {@link #prepareInput} applies; matrices of equal kind can share one prepared input. */
     abstract Object inputFormat();
 
+    /** Rows per {@link #multiplyTile} call. */
+    int rowTile() {
+        return MatMul.ROW_TILE;
+    }
+
     /**
-     * {@code out[t·rows + r] = row r · token t} for r in {@code [row, row+count)} (count ≤ {@link MatMul#ROW_TILE})
+     * {@code out[t·rows + r] = row r · token t} for r in {@code [row, row+count)} (count ≤ {@link #rowTile})
      * and every token of the prepared batch.
      */
     abstract void multiplyTile(int row, int count, Object input, int nTokens, float[] out);

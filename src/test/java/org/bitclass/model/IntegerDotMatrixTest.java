@@ -23,28 +23,32 @@ class IntegerDotMatrixTest {
     }
 
     private static Case randomCase(GgmlType type, String name, int cols, long seed, Arena arena) {
+        return randomCase(type, name, ROWS, cols, TOKENS, seed, arena);
+    }
+
+    private static Case randomCase(GgmlType type, String name, int rows, int cols, int tokens, long seed, Arena arena) {
         SplittableRandom r = new SplittableRandom(seed);
         QuantCodec codec = QuantRegistry.codec(type);
-        MemorySegment data = arena.allocate(type.bytesFor((long) ROWS * cols));
+        MemorySegment data = arena.allocate(type.bytesFor((long) rows * cols));
         float[] row = new float[cols];
-        for (int i = 0; i < ROWS; i++) {
+        for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
                 row[j] = (float) (r.nextGaussian() * (j % 37 == 0 ? 6 : 1));
             }
             codec.quantizeRow(row, 0, cols, null, data, i * type.bytesFor(cols));
         }
-        float[] x = new float[TOKENS * cols];
+        float[] x = new float[tokens * cols];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (r.nextGaussian() * (i % 53 == 0 ? 10 : 1));
         }
-        return new Case(WeightMatrix.of(new TensorInfo(name, new long[] {cols, ROWS}, type, 0), data), x, data);
+        return new Case(WeightMatrix.of(new TensorInfo(name, new long[] {cols, rows}, type, 0), data), x, data);
     }
 
     private static float[] multiply(WeightMatrix w, float[] x, int nTokens) {
         Object in = w.prepareInput(x, nTokens);
         float[] out = new float[nTokens * w.rows()];
-        for (int row = 0; row < w.rows(); row += MatMul.ROW_TILE) {
-            w.multiplyTile(row, Math.min(MatMul.ROW_TILE, w.rows() - row), in, nTokens, out);
+        for (int row = 0; row < w.rows(); row += w.rowTile()) {
+            w.multiplyTile(row, Math.min(w.rowTile(), w.rows() - row), in, nTokens, out);
         }
         return out;
     }
@@ -76,17 +80,24 @@ class IntegerDotMatrixTest {
         }
     }
 
-    /** A batch gives every token the bits it gets alone, whatever the tile. */
+    /**
+     * A batch gives every token the bits it gets alone, whatever the kernel: 5 tokens take the 4 × 2 dot products,
+     * 21 the row panels (padded to 24). 16 rows make llama.cpp repack Q4_0, Q4_K and IQ4_NL (row-sequential
+     * order), 9 rows keep the lane order.
+     */
     @ParameterizedTest
-    @CsvSource({"Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS"})
-    void batchEqualsTokenByToken(GgmlType type) {
+    @CsvSource({"Q8_0, 9, 5", "Q4_0, 9, 5", "Q4_K, 9, 5", "Q5_K, 9, 5", "Q6_K, 9, 5", "IQ4_XS, 9, 5",
+            "Q8_0, 9, 21", "Q4_0, 9, 21", "IQ4_NL, 9, 21", "Q4_K, 9, 21", "Q5_K, 9, 21", "Q6_K, 9, 21", "IQ4_XS, 9, 21",
+            "Q4_0, 16, 21", "IQ4_NL, 16, 21", "Q4_K, 16, 21", "Q6_K, 16, 21"})
+    void batchEqualsTokenByToken(GgmlType type, int rows, int tokens) {
         int cols = 512;
         try (Arena arena = Arena.ofConfined()) {
-            Case c = randomCase(type, "blk.0.attn_q.weight", cols, 7, arena);
-            float[] batch = multiply(c.w(), c.x(), TOKENS);
-            for (int t = 0; t < TOKENS; t++) {
+            Case c = randomCase(type, "blk.0.attn_q.weight", rows, cols, tokens, 7, arena);
+            float[] batch = multiply(c.w(), c.x(), tokens);
+            for (int t = 0; t < tokens; t++) {
                 float[] one = multiply(c.w(), java.util.Arrays.copyOfRange(c.x(), t * cols, (t + 1) * cols), 1);
-                assertThat(java.util.Arrays.copyOfRange(batch, t * ROWS, (t + 1) * ROWS)).isEqualTo(one);
+                assertThat(java.util.Arrays.copyOfRange(batch, t * rows, (t + 1) * rows)).as("token %d", t)
+                        .isEqualTo(one);
             }
         }
     }
