@@ -89,9 +89,10 @@ abstract class IntegerDotMatrix extends WeightMatrix {
         return activations;
     }
 
+    /** Sixteen rows for panels; four for small batches, so that one token's decoded rows stay in L1. */
     @Override
-    final int rowTile() {
-        return LevelTile.ROWS;
+    final int rowTile(int nTokens) {
+        return nTokens >= RowPanel.MIN_BATCH ? LevelTile.ROWS : MatMul.ROW_TILE;
     }
 
     @Override
@@ -153,9 +154,9 @@ abstract class IntegerDotMatrix extends WeightMatrix {
                 combinePanel(panels[0], x, t0, b);
                 combinePanel(panels[1], x, t0, b);
             }
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < 2 && i * RowPanel.ROWS < count; i++) {
                 int r0 = i * RowPanel.ROWS;
-                for (int t = 0; t < Math.min(RowPanel.TOKENS, nTokens - t0) && r0 < count; t++) {
+                for (int t = 0; t < Math.min(RowPanel.TOKENS, nTokens - t0); t++) {
                     finishPanel(panels[i], t, finished);
                     System.arraycopy(finished, 0, out, (t0 + t) * rows + row + r0, Math.min(RowPanel.ROWS, count - r0));
                 }

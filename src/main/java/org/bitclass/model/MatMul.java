@@ -35,7 +35,7 @@ final class MatMul {
                 observer.onMatMulInput(w.name(), x, nTokens, cols);
             }
             inputs[p] = prepared.computeIfAbsent(w.inputFormat(), f -> w.prepareInput(x, nTokens));
-            firstTile[p + 1] = firstTile[p] + (w.rows() + w.rowTile() - 1) / w.rowTile();
+            firstTile[p + 1] = firstTile[p] + (w.rows() + w.rowTile(nTokens) - 1) / w.rowTile(nTokens);
         }
         pool.forRange(firstTile[products.length], 1, (from, to) -> {
             int p = 0;
@@ -45,8 +45,8 @@ final class MatMul {
                 }
                 WeightMatrix w = products[p].w();
                 float[] out = products[p].out();
-                int row = (t - firstTile[p]) * w.rowTile();
-                int count = Math.min(w.rowTile(), w.rows() - row);
+                int row = (t - firstTile[p]) * w.rowTile(nTokens);
+                int count = Math.min(w.rowTile(nTokens), w.rows() - row);
                 w.multiplyTile(row, count, inputs[p], nTokens, out);
                 float[] bias = products[p].bias();
                 if (bias != null) {

@@ -72,8 +72,8 @@ public abstract class WeightMatrix {
     /** The kind of conversion {@link #prepareInput} applies; matrices of equal kind can share one prepared input. */
     abstract Object inputFormat();
 
-    /** Rows per {@link #multiplyTile} call. */
-    int rowTile() {
+    /** Rows per {@link #multiplyTile} call for a batch of {@code nTokens}. */
+    int rowTile(int nTokens) {
         return MatMul.ROW_TILE;
     }
 

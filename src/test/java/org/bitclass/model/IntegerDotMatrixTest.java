@@ -47,8 +47,8 @@ class IntegerDotMatrixTest {
     private static float[] multiply(WeightMatrix w, float[] x, int nTokens) {
         Object in = w.prepareInput(x, nTokens);
         float[] out = new float[nTokens * w.rows()];
-        for (int row = 0; row < w.rows(); row += w.rowTile()) {
-            w.multiplyTile(row, Math.min(w.rowTile(), w.rows() - row), in, nTokens, out);
+        for (int row = 0; row < w.rows(); row += w.rowTile(nTokens)) {
+            w.multiplyTile(row, Math.min(w.rowTile(nTokens), w.rows() - row), in, nTokens, out);
         }
         return out;
     }

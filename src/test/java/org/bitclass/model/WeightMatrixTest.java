@@ -93,6 +93,45 @@ class WeightMatrixTest {
         }
     }
 
+    /** Large batches run on row panels; every token must still get the bits it gets alone. */
+    @ParameterizedTest
+    @CsvSource({"F32, 64, 21", "F16, 40, 16", "BF16, 64, 21", "BF16, 37, 21"})
+    void panelBatchEqualsTokenByToken(GgmlType type, int cols, int rows) {
+        SplittableRandom r = new SplittableRandom(cols + rows);
+        int tokens = 19;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(type.bytesFor((long) rows * cols));
+            for (int i = 0; i < rows * cols; i++) {
+                float v = (float) r.nextGaussian();
+                switch (type) {
+                    case F32 -> seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, v);
+                    case F16 -> seg.setAtIndex(SHORT_LE, i, Float.floatToFloat16(v));
+                    default -> seg.setAtIndex(SHORT_LE, i, Half.floatToBf16(v));
+                }
+            }
+            WeightMatrix w = WeightMatrix.of(new TensorInfo("w", new long[] {cols, rows}, type, 0), seg);
+            float[] x = new float[tokens * cols];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextGaussian();
+            }
+            float[] batch = multiply(w, x, tokens);
+            for (int t = 0; t < tokens; t++) {
+                float[] one = multiply(w, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1);
+                assertThat(java.util.Arrays.copyOfRange(batch, t * rows, (t + 1) * rows)).as("token %d", t)
+                        .isEqualTo(one);
+            }
+        }
+    }
+
+    private static float[] multiply(WeightMatrix w, float[] x, int nTokens) {
+        Object in = w.prepareInput(x, nTokens);
+        float[] out = new float[nTokens * w.rows()];
+        for (int row = 0; row < w.rows(); row += w.rowTile(nTokens)) {
+            w.multiplyTile(row, Math.min(w.rowTile(nTokens), w.rows() - row), in, nTokens, out);
+        }
+        return out;
+    }
+
     @Test
     void bf16RoundsToNearestEven() {
         assertThat(Half.floatToBf16(Float.intBitsToFloat(0x3f808000))).isEqualTo((short) 0x3f80);  // tie, even stays
