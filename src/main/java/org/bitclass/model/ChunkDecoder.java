@@ -16,8 +16,9 @@ import java.nio.ByteOrder;
 final class ChunkDecoder {
 
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
-    /** All ones in lanes 4-7: selects the upper half with plain arithmetic (a masked blend is not intrinsic everywhere). */
-    private static final IntVector HIGH_LANES = IntVector.fromArray(I, new int[] {0, 0, 0, 0, -1, -1, -1, -1}, 0);
+    /** One in lanes 4-7: selects the upper half with plain arithmetic (a masked blend is not intrinsic everywhere). */
+    private static final FloatVector HIGH_LANES =
+            FloatVector.fromArray(FloatVector.SPECIES_256, new float[] {0, 0, 0, 0, 1, 1, 1, 1}, 0);
 
     private ChunkDecoder() {
     }
@@ -41,14 +42,15 @@ final class ChunkDecoder {
                        int highMask, int highPos, int scaleLow, int scaleHigh, float[] dst, int off) {
         IntVector low = IntVector.fromMemorySegment(I, data, lowAt, ByteOrder.LITTLE_ENDIAN);
         IntVector high = highAt >= 0 ? IntVector.fromMemorySegment(I, data, highAt, ByteOrder.LITTLE_ENDIAN) : null;
-        IntVector scale = HIGH_LANES.and(scaleHigh - scaleLow).add(scaleLow);
+        // levels and scales are small integers: the float products are exact, and cheaper than integer ones
+        FloatVector scale = HIGH_LANES.mul(scaleHigh - scaleLow).add(scaleLow);
         for (int k = 0; k < 4; k++) {
             IntVector v = low.lanewise(VectorOperators.LSHR, 8 * k + lowShift).and(lowMask);
             if (high != null) {
                 v = v.or(high.lanewise(VectorOperators.LSHR, 8 * k + highShift).and(highMask)
                         .lanewise(VectorOperators.LSHL, highPos));
             }
-            store(v.mul(scale), dst, off + 8 * k);
+            ((FloatVector) v.convert(VectorOperators.I2F, 0)).mul(scale).intoArray(dst, off + 8 * k);
         }
     }
 
