@@ -161,51 +161,7 @@ final class RowPanel {
      * ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)).
      */
     FloatVector groupTotal(int t) {
-        return laneTreeSum(state, slot(t, 0), ROWS);
-    }
-
-    /** The group sums of token t (not yet folded into the state), summed as {@link #groupTotal} sums. */
-    FloatVector groupSumsTotal(int t) {
-        return laneTreeSum(groupSums, t * ROWS, TOKENS * ROWS);
-    }
-
-    private static FloatVector laneTreeSum(float[] a, int base, int stride) {
-        FloatVector[] s = new FloatVector[GROUPS];
-        for (int g = 0; g < GROUPS; g++) {
-            s[g] = FloatVector.fromArray(LaneOrder.S, a, base + g * stride);
-        }
-        return s[0].add(s[4]).add(s[2].add(s[6])).add(s[1].add(s[5]).add(s[3].add(s[7])));
-    }
-
-    /**
-     * Lays out rows {@code r0 .. r0+7} of decoded float rows ({@code cols} each) for a float dot product: one block
-     * of the whole row, element i in group i mod 8 at position i / 8, which is the lane and order in which
-     * {@link FloatKernels} accumulates it.
-     */
-    void loadFloats(float[] tile, int r0, int cols) {
-        int perGroup = cols / GROUPS;
-        for (int r = 0; r < ROWS; r++) {
-            int from = (r0 + r) * cols;
-            for (int j = 0; j < perGroup; j++) {
-                for (int g = 0; g < GROUPS; g++) {
-                    levels[(g * perGroup + j) * ROWS + r] = tile[from++];
-                }
-            }
-        }
-    }
-
-    /** Float activations ({@code [nTokens × cols]}) in the group order of {@link #loadFloats}, padded to whole panels. */
-    static float[] groupFloats(float[] x, int nTokens, int cols) {
-        int perGroup = cols / GROUPS;
-        float[] grouped = new float[(nTokens + TOKENS - 1) / TOKENS * TOKENS * cols];
-        for (int t = 0; t < nTokens; t++) {
-            int from = t * cols;
-            for (int j = 0; j < perGroup; j++) {
-                for (int g = 0; g < GROUPS; g++) {
-                    grouped[t * cols + g * perGroup + j] = x[from++];
-                }
-            }
-        }
-        return grouped;
+        return stateVector(t, 0).add(stateVector(t, 4)).add(stateVector(t, 2).add(stateVector(t, 6)))
+                .add(stateVector(t, 1).add(stateVector(t, 5)).add(stateVector(t, 3).add(stateVector(t, 7))));
     }
 }

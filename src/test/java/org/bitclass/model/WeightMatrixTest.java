@@ -93,10 +93,10 @@ class WeightMatrixTest {
         }
     }
 
-    /** Large batches run on row panels; every token must still get the bits it gets alone. */
+    /** A batch gives every token the bits it gets alone, through whatever tiles the matrix multiplies in. */
     @ParameterizedTest
     @CsvSource({"F32, 64, 21", "F16, 40, 16", "BF16, 64, 21", "BF16, 37, 21"})
-    void panelBatchEqualsTokenByToken(GgmlType type, int cols, int rows) {
+    void batchEqualsTokenByToken(GgmlType type, int cols, int rows) {
         SplittableRandom r = new SplittableRandom(cols + rows);
         int tokens = 19;
         try (Arena arena = Arena.ofConfined()) {
