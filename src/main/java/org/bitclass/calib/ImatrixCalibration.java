@@ -1,5 +1,7 @@
 package org.bitclass.calib;
 
+import org.bitclass.eval.LogSoftmax;
+import org.bitclass.eval.NllAccumulator;
 import org.bitclass.gguf.GgufFile;
 import org.bitclass.gguf.GgufMetadata;
 import org.bitclass.model.LanguageModel;
@@ -83,7 +85,7 @@ public final class ImatrixCalibration {
         }
 
         ImatrixCollector collector = new ImatrixCollector(options.processOutput(), options.withInputSums());
-        Perplexity total = new Perplexity();
+        NllAccumulator total = new NllAccumulator();
         int nSeq = Math.min(schedule.sequences(), nChunks);
         listener.started(nChunks, schedule);
         try (LanguageModel model = Models.open(modelPath, threads);
@@ -99,10 +101,10 @@ public final class ImatrixCalibration {
                 for (int s = 0; s < inGroup; s++) {
                     group[s] = chunks.next();
                 }
-                Perplexity[] scored = evaluateGroup(model, sessions, group, schedule, collector);
+                NllAccumulator[] scored = evaluateGroup(model, sessions, group, schedule, collector);
                 for (int s = 0; s < inGroup; s++) {
                     total.add(scored[s]);
-                    listener.chunkDone(first + s + 1, total.value());
+                    listener.chunkDone(first + s + 1, total.ppl());
                 }
             }
         }
@@ -111,19 +113,19 @@ public final class ImatrixCalibration {
         if (imatrix.entryCount() == 0) {
             throw new IllegalStateException("the model has no weight matrices the imatrix collects (blk.*)");
         }
-        return new Result(imatrix, nChunks, (long) nChunks * nCtx, total.value(), total.error());
+        return new Result(imatrix, nChunks, (long) nChunks * nCtx, total.ppl(), total.pplError().orElse(Double.NaN));
     }
 
     /** Evaluates a group of chunks as llama-imatrix's parallel sequences; returns each chunk's scored positions. */
-    private static Perplexity[] evaluateGroup(LanguageModel model, Session[] sessions, int[][] group,
+    private static NllAccumulator[] evaluateGroup(LanguageModel model, Session[] sessions, int[][] group,
                                               BatchSchedule schedule, ImatrixCollector collector) {
         int nVocab = model.vocabSize();
         int nCtx = group[0].length;
         int firstScored = nCtx / 2;
-        Perplexity[] scored = new Perplexity[group.length];
+        NllAccumulator[] scored = new NllAccumulator[group.length];
         for (int s = 0; s < group.length; s++) {
             sessions[s].reset();
-            scored[s] = new Perplexity();
+            scored[s] = new NllAccumulator();
         }
         for (BatchSchedule.Ubatch ubatch : schedule.group(group.length)) {
             collector.collecting(ubatch.collected());
@@ -133,7 +135,7 @@ public final class ImatrixCalibration {
                         slice.from(), Session.Outputs.ALL);
                 // position i predicts token i + 1; the second half of the chunk is scored
                 for (int i = Math.max(slice.from(), firstScored); i < Math.min(slice.to(), nCtx - 1); i++) {
-                    scored[slice.seq()].add(logits, (i - slice.from()) * nVocab, nVocab, chunk[i + 1]);
+                    scored[slice.seq()].add(LogSoftmax.negLogProb(logits, (i - slice.from()) * nVocab, nVocab, chunk[i + 1]));
                 }
             }
         }

@@ -15,6 +15,13 @@ public final class NllAccumulator {
         count++;
     }
 
+    /** Adds the tokens another accumulator scored. */
+    public void add(NllAccumulator other) {
+        nll += other.nll;
+        nll2 += other.nll2;
+        count += other.count;
+    }
+
     public long count() {
         return count;
     }

@@ -1,51 +1,34 @@
 package org.bitclass.model;
 
 import org.bitclass.gguf.GgmlType;
-
-import java.util.Arrays;
+import org.bitclass.quant.Q8KCodec;
 
 /**
  * The activation quantization llama.cpp's CPU backend applies before a quantized dot product: the input row is
  * quantized to the weight type's {@code vec_dot_type} (ggml-cpu.c type_traits_cpu), blocks of integer levels with
  * one float scale each. Q8_0 and Q8_1 follow the x86 AVX/AVX2 quantizer (ggml-cpu/arch/x86/quants.c, which rounds
- * ties to even and scales by 127/max), not the reference one; Q8_K follows quantize_row_q8_K_ref, which x86 uses as is.
+ * ties to even and scales by 127/max), not the reference one; Q8_K follows quantize_row_q8_K_ref, which x86 uses as
+ * is, and which the quant package implements ({@link Q8KCodec#quantizeBlock}).
  */
 enum ActivationQuantizer {
     Q8_0(32) {
         @Override
-        float quantizeBlock(float[] x, int off, int[] levels) {
+        float quantizeBlock(float[] x, int off, byte[] levels) {
             float max = 0;
             for (int i = 0; i < blockSize; i++) {
                 max = Math.max(max, Math.abs(x[off + i]));
             }
             float id = max != 0 ? 127f / max : 0;
             for (int i = 0; i < blockSize; i++) {
-                levels[i] = (int) Math.rint(x[off + i] * id);
+                levels[i] = (byte) Math.rint(x[off + i] * id);
             }
             return Float.float16ToFloat(Float.floatToFloat16(max / 127f));
         }
     },
     Q8_K(256) {
         @Override
-        float quantizeBlock(float[] x, int off, int[] levels) {
-            float amax = 0;
-            float max = 0;
-            for (int i = 0; i < blockSize; i++) {
-                float ax = Math.abs(x[off + i]);
-                if (ax > amax) {
-                    amax = ax;
-                    max = x[off + i];
-                }
-            }
-            if (amax == 0) {
-                Arrays.fill(levels, 0, blockSize, 0);
-                return 0;
-            }
-            float iscale = -127f / max;
-            for (int i = 0; i < blockSize; i++) {
-                levels[i] = Math.min(127, (int) Math.rint(iscale * x[off + i]));
-            }
-            return 1 / iscale;
+        float quantizeBlock(float[] x, int off, byte[] levels) {
+            return Q8KCodec.quantizeBlock(x, off, levels, 0, new short[16], 0);
         }
     };
 
@@ -56,12 +39,12 @@ enum ActivationQuantizer {
     }
 
     /** Quantizes one block of {@code x[off..]} into {@code levels[0..blockSize)}; returns the block's scale. */
-    abstract float quantizeBlock(float[] x, int off, int[] levels);
+    abstract float quantizeBlock(float[] x, int off, byte[] levels);
 
     /** The values the quantized {@code x[0..n)} stand for ({@code d·q}), for float dot products. */
     float[] round(float[] x, int n) {
         float[] out = new float[n];
-        int[] levels = new int[blockSize];
+        byte[] levels = new byte[blockSize];
         for (int off = 0; off < n; off += blockSize) {
             float d = quantizeBlock(x, off, levels);
             for (int i = 0; i < blockSize; i++) {

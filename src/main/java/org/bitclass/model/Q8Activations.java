@@ -40,7 +40,7 @@ final class Q8Activations {
     static Q8Activations quantize(ActivationQuantizer format, float[] x, int nTokens, int cols) {
         Q8Activations a = new Q8Activations(format, nTokens, cols);
         int bs = format.blockSize;
-        int[] q = new int[bs];
+        byte[] q = new byte[bs];
         for (int b = 0; b < nTokens * a.blocks; b++) {
             int off = b * bs;
             a.scales[b] = format.quantizeBlock(x, off, q);

@@ -114,7 +114,7 @@ class IntegerDotMatrixTest {
         try (Arena arena = Arena.ofConfined()) {
             Case c = randomCase(GgmlType.Q6_K, "blk.0.ffn_down.weight", cols, seed, arena);
             float[] out = multiply(c.w(), c.x(), 1);
-            int[] q8 = new int[256];
+            byte[] q8 = new byte[256];
             for (int r = 0; r < ROWS; r++) {
                 float[] acc = new float[8];
                 for (int b = 0; b < cols / 256; b++) {

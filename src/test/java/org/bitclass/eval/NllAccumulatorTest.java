@@ -1,4 +1,4 @@
-package org.bitclass.calib;
+package org.bitclass.eval;
 
 import org.junit.jupiter.api.Test;
 
@@ -7,10 +7,11 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-class PerplexityTest {
+/** Per-token nll from {@link LogSoftmax} summed by accumulators that merge, against a direct double computation. */
+class NllAccumulatorTest {
 
     @Test
-    void matchesADirectLogSoftmaxAndItsStandardError() {
+    void mergedAccumulatorsMatchADirectLogSoftmaxAndItsStandardError() {
         Random rnd = new Random(7);
         int nVocab = 50;
         int n = 200;
@@ -19,12 +20,12 @@ class PerplexityTest {
         for (int i = 0; i < logits.length; i++) {
             logits[i] = (float) (rnd.nextGaussian() * 3);
         }
-        Perplexity a = new Perplexity();
-        Perplexity b = new Perplexity();
+        NllAccumulator a = new NllAccumulator();
+        NllAccumulator b = new NllAccumulator();
         double[] nll = new double[n];
         for (int t = 0; t < n; t++) {
             next[t] = rnd.nextInt(nVocab);
-            (t < 120 ? a : b).add(logits, t * nVocab, nVocab, next[t]);
+            (t < 120 ? a : b).add(LogSoftmax.negLogProb(logits, t * nVocab, nVocab, next[t]));
             double z = 0;
             for (int v = 0; v < nVocab; v++) {
                 z += Math.exp(logits[t * nVocab + v]);
@@ -35,7 +36,7 @@ class PerplexityTest {
         double mean = java.util.Arrays.stream(nll).average().orElseThrow();
         double var = java.util.Arrays.stream(nll).map(v -> (v - mean) * (v - mean)).sum() / n;
         assertThat(a.count()).isEqualTo(n);
-        assertThat(a.value()).isCloseTo(Math.exp(mean), within(1e-7 * Math.exp(mean)));
-        assertThat(a.error()).isCloseTo(Math.sqrt(var / (n - 1)) * Math.exp(mean), within(1e-6 * Math.exp(mean)));
+        assertThat(a.ppl()).isCloseTo(Math.exp(mean), within(1e-7 * Math.exp(mean)));
+        assertThat(a.pplError().orElseThrow()).isCloseTo(Math.sqrt(var / (n - 1)) * Math.exp(mean), within(1e-6 * Math.exp(mean)));
     }
 }
