@@ -53,50 +53,47 @@ final class Block32DotMatrix extends IntegerDotMatrix {
         }
     }
 
-    /** State per pair: a lane accumulator, or one float when row-sequential. */
+    /** Row-sequential state per pair: one float (the whole block's sum times {@code d_w·d_x}). */
     @Override
     void combine(LevelTile tile, Q8Activations x, int t, int nt, int b, int r0) {
-        float[] state = tile.state;
+        if (!rowSequential) {
+            super.combine(tile, x, t, nt, b, r0);
+            return;
+        }
         for (int k = 0; k < nt; k++) {
             float xd = x.scales[(t + k) * blocks + b];
             for (int r = r0; r < r0 + 4; r++) {
                 FloatVector lanes = FloatVector.fromArray(LaneOrder.S, tile.sums, LevelTile.pair(r, k));
-                float scale = tile.d[r * blocks + b] * xd;
                 int s = LevelTile.stateOf(r, k);
-                if (rowSequential) {
-                    state[s] = Math.fma(LaneOrder.sum(lanes), scale, state[s]);
-                } else {
-                    lanes.fma(LaneOrder.broadcast(scale), FloatVector.fromArray(LaneOrder.S, state, s))
-                            .intoArray(state, s);
-                }
+                tile.state[s] = Math.fma(LaneOrder.sum(lanes), tile.d[r * blocks + b] * xd, tile.state[s]);
             }
         }
     }
 
     @Override
     float finish(LevelTile tile, int r, int k) {
-        int s = LevelTile.stateOf(r, k);
-        return rowSequential ? tile.state[s] : LaneOrder.sum(FloatVector.fromArray(LaneOrder.S, tile.state, s));
+        return rowSequential ? tile.state[LevelTile.stateOf(r, k)] : super.finish(tile, r, k);
     }
 
-    /** Panel state per token: the group accumulators, or slot 0 alone when row-sequential. */
+    /** Row-sequential panel state per token: slot 0. */
     @Override
     void combinePanel(RowPanel p, Q8Activations x, int t0, int b) {
+        if (!rowSequential) {
+            super.combinePanel(p, x, t0, b);
+            return;
+        }
         FloatVector d = RowPanel.rows(p.d, b);
         for (int t = 0; t < RowPanel.TOKENS; t++) {
-            FloatVector scale = d.mul(x.scales[(t0 + t) * blocks + b]);
-            if (rowSequential) {
-                p.accumulate(t, 0, p.blockSum(t), scale);
-                continue;
-            }
-            for (int g = 0; g < RowPanel.GROUPS; g++) {
-                p.accumulate(t, g, p.groupSum(g, t), scale);
-            }
+            p.accumulate(t, 0, p.blockSum(t), d.mul(x.scales[(t0 + t) * blocks + b]));
         }
     }
 
     @Override
     void finishPanel(RowPanel p, int t, float[] dst) {
-        (rowSequential ? p.stateVector(t, 0) : p.groupTotal(t)).intoArray(dst, 0);
+        if (rowSequential) {
+            p.stateVector(t, 0).intoArray(dst, 0);
+        } else {
+            super.finishPanel(p, t, dst);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.bitclass.model;
 
+import jdk.incubator.vector.FloatVector;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.quant.QuantCodec;
 import org.bitclass.quant.QuantRegistry;
@@ -63,21 +64,44 @@ abstract class IntegerDotMatrix extends WeightMatrix {
 
     /**
      * Folds block {@code b}'s lane sums ({@link LevelTile#sums}) for rows {@code r0 .. r0+3} times tokens
-     * {@code t .. t+nt-1} (nt ≤ 2) into their running state, as the llama.cpp kernel combines its blocks.
+     * {@code t .. t+nt-1} (nt ≤ 2) into their running state, as the llama.cpp kernel combines its blocks. By
+     * default as the plain kernels do: a lane accumulator per pair gains the lane sums times {@code d_w·d_x}.
      */
-    abstract void combine(LevelTile tile, Q8Activations x, int t, int nt, int b, int r0);
+    void combine(LevelTile tile, Q8Activations x, int t, int nt, int b, int r0) {
+        for (int k = 0; k < nt; k++) {
+            float xd = x.scales[(t + k) * blocks + b];
+            for (int r = r0; r < r0 + 4; r++) {
+                FloatVector lanes = FloatVector.fromArray(LaneOrder.S, tile.sums, LevelTile.pair(r, k));
+                int s = LevelTile.stateOf(r, k);
+                lanes.fma(LaneOrder.broadcast(tile.d[r * blocks + b] * xd),
+                        FloatVector.fromArray(LaneOrder.S, tile.state, s)).intoArray(tile.state, s);
+            }
+        }
+    }
 
-    /** The finished product of row r and token k of the pair's tokens, from its running state. */
-    abstract float finish(LevelTile tile, int r, int k);
+    /** The finished product of row r and token k of the pair's tokens: by default ggml's sum of the lanes. */
+    float finish(LevelTile tile, int r, int k) {
+        return LaneOrder.sum(FloatVector.fromArray(LaneOrder.S, tile.state, LevelTile.stateOf(r, k)));
+    }
 
     /**
      * As {@link #combine} for a panel: block b's group sums ({@link RowPanel#groupSums}) for the eight rows times
-     * tokens {@code t0 .. t0+3}, folded into the panel's state.
+     * tokens {@code t0 .. t0+3}, folded into the panel's state; by default, group accumulators in state slots 0-7.
      */
-    abstract void combinePanel(RowPanel p, Q8Activations x, int t0, int b);
+    void combinePanel(RowPanel p, Q8Activations x, int t0, int b) {
+        FloatVector d = RowPanel.rows(p.d, b);
+        for (int t = 0; t < RowPanel.TOKENS; t++) {
+            FloatVector scale = d.mul(x.scales[(t0 + t) * blocks + b]);
+            for (int g = 0; g < RowPanel.GROUPS; g++) {
+                p.accumulate(t, g, p.groupSum(g, t), scale);
+            }
+        }
+    }
 
     /** The finished products of the panel's eight rows and token t (of its four), into {@code dst[0..8)}. */
-    abstract void finishPanel(RowPanel p, int t, float[] dst);
+    void finishPanel(RowPanel p, int t, float[] dst) {
+        p.groupTotal(t).intoArray(dst, 0);
+    }
 
     @Override
     final Object prepareInput(float[] x, int nTokens) {

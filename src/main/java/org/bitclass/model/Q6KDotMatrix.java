@@ -50,7 +50,7 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
         }
     }
 
-    /** State per pair: a lane accumulator. */
+    /** State per pair: a lane accumulator; the sub-block offsets are taken off the lane sums first. */
     @Override
     void combine(LevelTile tile, Q8Activations x, int t, int nt, int b, int r0) {
         for (int k = 0; k < nt; k++) {
@@ -74,11 +74,6 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
         }
     }
 
-    @Override
-    float finish(LevelTile tile, int r, int k) {
-        return LaneOrder.sum(FloatVector.fromArray(LaneOrder.S, tile.state, LevelTile.stateOf(r, k)));
-    }
-
     /**
      * Panel state per token: the group accumulators. Group g loses {@code 32·(s[2g]·bsum[2g] + s[2g+1]·bsum[2g+1])},
      * an exact integer as in the lane kernel.
@@ -97,10 +92,5 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
                 p.accumulate(t, g, p.groupSum(g, t).sub(offset), scale);
             }
         }
-    }
-
-    @Override
-    void finishPanel(RowPanel p, int t, float[] dst) {
-        p.groupTotal(t).intoArray(dst, 0);
     }
 }

@@ -56,15 +56,7 @@ class WeightMatrixTest {
         SplittableRandom r = new SplittableRandom(cols);
         int rows = 7;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment seg = arena.allocate(type.bytesFor((long) rows * cols));
-            for (int i = 0; i < rows * cols; i++) {
-                float v = (float) r.nextGaussian();
-                switch (type) {
-                    case F32 -> seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, v);
-                    case F16 -> seg.setAtIndex(SHORT_LE, i, Float.floatToFloat16(v));
-                    default -> seg.setAtIndex(SHORT_LE, i, Half.floatToBf16(v));
-                }
-            }
+            MemorySegment seg = randomElements(type, rows * cols, r, arena);
             FloatDotMatrix w = (FloatDotMatrix) WeightMatrix.of(new TensorInfo("w", new long[] {cols, rows}, type, 0), seg);
             float[] x = new float[3 * cols];
             for (int i = 0; i < x.length; i++) {
@@ -100,15 +92,7 @@ class WeightMatrixTest {
         SplittableRandom r = new SplittableRandom(cols + rows);
         int tokens = 19;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment seg = arena.allocate(type.bytesFor((long) rows * cols));
-            for (int i = 0; i < rows * cols; i++) {
-                float v = (float) r.nextGaussian();
-                switch (type) {
-                    case F32 -> seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, v);
-                    case F16 -> seg.setAtIndex(SHORT_LE, i, Float.floatToFloat16(v));
-                    default -> seg.setAtIndex(SHORT_LE, i, Half.floatToBf16(v));
-                }
-            }
+            MemorySegment seg = randomElements(type, rows * cols, r, arena);
             WeightMatrix w = WeightMatrix.of(new TensorInfo("w", new long[] {cols, rows}, type, 0), seg);
             float[] x = new float[tokens * cols];
             for (int i = 0; i < x.length; i++) {
@@ -121,6 +105,20 @@ class WeightMatrixTest {
                         .isEqualTo(one);
             }
         }
+    }
+
+    /** {@code n} Gaussian values stored as {@code type} (F32, F16 or BF16). */
+    private static MemorySegment randomElements(GgmlType type, int n, SplittableRandom r, Arena arena) {
+        MemorySegment seg = arena.allocate(type.bytesFor(n));
+        for (int i = 0; i < n; i++) {
+            float v = (float) r.nextGaussian();
+            switch (type) {
+                case F32 -> seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, v);
+                case F16 -> seg.setAtIndex(SHORT_LE, i, Float.floatToFloat16(v));
+                default -> seg.setAtIndex(SHORT_LE, i, Half.floatToBf16(v));
+            }
+        }
+        return seg;
     }
 
     private static float[] multiply(WeightMatrix w, float[] x, int nTokens) {
