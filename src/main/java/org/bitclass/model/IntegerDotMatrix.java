@@ -122,6 +122,9 @@ abstract class IntegerDotMatrix extends WeightMatrix {
     @Override
     final void multiplyTile(int row, int count, Object input, int nTokens, float[] out) {
         Q8Activations x = (Q8Activations) input;
+        if (nTokens == 1 && multiplyOneToken(row, count, x, out)) {
+            return;
+        }
         LevelTile tile = LevelTile.forThread(cols, type.blockSize);
         decodeTile(row, count, tile);
         if (x.grouped) {
@@ -131,6 +134,14 @@ abstract class IntegerDotMatrix extends WeightMatrix {
         for (int r0 = 0; r0 < count; r0 += 4) {
             multiplyPairs(tile, row, r0, Math.min(4, count - r0), x, nTokens, out);
         }
+    }
+
+    /**
+     * A type's own kernel for a single token (generation, where decoding every weight once dominates), reading the
+     * stored blocks directly; returns false when the type has none and the tile path applies.
+     */
+    boolean multiplyOneToken(int row, int count, Q8Activations x, float[] out) {
+        return false;
     }
 
     /**

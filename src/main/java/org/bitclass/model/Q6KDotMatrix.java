@@ -1,6 +1,10 @@
 package org.bitclass.model;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.quant.Q6KCodec;
 
@@ -16,6 +20,8 @@ import java.nio.ByteOrder;
  */
 final class Q6KDotMatrix extends IntegerDotMatrix {
 
+    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_256;
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     Q6KDotMatrix(String name, int rows, int cols, MemorySegment data) {
@@ -48,6 +54,66 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
                 }
             }
         }
+    }
+
+    /**
+     * One token from the stored blocks, with the tile path's bits: the integer lane sums are taken in 16-bit lanes
+     * (a 32-byte load of low bits splits into the even and odd elements of two chunks, the high bits come from
+     * the shared 32 bytes; a product is at most 63·127 and two fit in 16 bits), widened to 32 bits before their
+     * sub-block scale. Lane g of the AVX2 kernel (elements 4g..4g+3 of each chunk) is the pair of 32-bit lanes 2g,
+     * 2g+1 of its half of the chunk; from there the float steps are those of {@link #combine}.
+     */
+    @Override
+    boolean multiplyOneToken(int row, int count, Q8Activations x, float[] out) {
+        int[] ints = new int[16];
+        int[] scales = new int[16];
+        float[] lanes = new float[LaneOrder.LANES];
+        for (int r = 0; r < count; r++) {
+            FloatVector acc = FloatVector.zero(LaneOrder.S);
+            for (int b = 0; b < blocks; b++) {
+                long at = (row + r) * rowBytes + (long) b * type.typeSize;
+                for (int j = 0; j < 16; j++) {
+                    scales[j] = data.get(ValueLayout.JAVA_BYTE, at + Q6KCodec.SCALES_OFFSET + j);
+                }
+                IntVector low = IntVector.zero(INTS);
+                IntVector high = IntVector.zero(INTS);
+                for (int half = 0; half < 2; half++) {
+                    ShortVector qh = ShortVector.fromMemorySegment(SHORTS, data, at + Q6KCodec.QH_OFFSET + 32L * half,
+                            ByteOrder.LITTLE_ENDIAN);
+                    for (int m = 0; m < 2; m++) {
+                        ShortVector ql = ShortVector.fromMemorySegment(SHORTS, data,
+                                at + Q6KCodec.QL_OFFSET + 64L * half + 32L * m, ByteOrder.LITTLE_ENDIAN);
+                        for (int nibble = 0; nibble < 2; nibble++) {
+                            int k = m + 2 * nibble;
+                            int c = 4 * half + k;
+                            int xo = b * 256 + c * 32;
+                            // bits 2k, 2k+1 of each qh byte moved to bits 4, 5
+                            ShortVector highEven = 2 * k >= 4 ? qh.lanewise(VectorOperators.LSHR, 2 * k - 4)
+                                    : qh.lanewise(VectorOperators.LSHL, 4 - 2 * k);
+                            ShortVector even = ql.lanewise(VectorOperators.LSHR, 4 * nibble).and((short) 0xF)
+                                    .or(highEven.and((short) 0x30));
+                            ShortVector odd = ql.lanewise(VectorOperators.LSHR, 8 + 4 * nibble).and((short) 0xF)
+                                    .or(qh.lanewise(VectorOperators.LSHR, 4 + 2 * k).and((short) 0x30));
+                            ShortVector pairs = even.mul(ShortVector.fromArray(SHORTS, x.pairedLevels, xo))
+                                    .add(odd.mul(ShortVector.fromArray(SHORTS, x.pairedLevels, xo + 16)));
+                            low = ((IntVector) pairs.convert(VectorOperators.S2I, 0)).mul(scales[2 * c]).add(low);
+                            high = ((IntVector) pairs.convert(VectorOperators.S2I, 1)).mul(scales[2 * c + 1]).add(high);
+                        }
+                    }
+                }
+                low.intoArray(ints, 0);
+                high.intoArray(ints, 8);
+                int h = b * 16;
+                for (int g = 0; g < 8; g++) {
+                    int offset = scales[2 * g] * (int) x.halfSums[h + g] + scales[2 * g + 1] * (int) x.halfSums[h + 8 + g];
+                    lanes[g] = ints[2 * g] + ints[2 * g + 1] - 32 * offset;
+                }
+                float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + Q6KCodec.D_OFFSET));
+                acc = FloatVector.fromArray(LaneOrder.S, lanes, 0).fma(LaneOrder.broadcast(x.scales[b] * d), acc);
+            }
+            out[row + r] = LaneOrder.sum(acc);
+        }
+        return true;
     }
 
     /** State per pair: a lane accumulator; the sub-block offsets are taken off the lane sums first. */

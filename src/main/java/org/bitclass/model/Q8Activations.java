@@ -21,6 +21,11 @@ final class Q8Activations {
     final float[] halfSums;
     /** Q8_K: per token and block, the sums of levels 32j..32j+31 (8 values). */
     final float[] subSums;
+    /**
+     * Q8_K, a single token: the levels as 16-bit integers, per 32-value chunk the 16 even-indexed ones, then the
+     * 16 odd-indexed ones (the order in which 16-bit lanes split stored nibble pairs); null otherwise.
+     */
+    final short[] pairedLevels;
 
     private Q8Activations(ActivationQuantizer format, int nTokens, int cols) {
         this.format = format;
@@ -35,6 +40,7 @@ final class Q8Activations {
         boolean k = format == ActivationQuantizer.Q8_K;
         this.halfSums = k ? new float[nTokens * blocks * 16] : null;
         this.subSums = k ? new float[nTokens * blocks * 8] : null;
+        this.pairedLevels = k && nTokens == 1 ? new short[cols] : null;
     }
 
     static Q8Activations quantize(ActivationQuantizer format, float[] x, int nTokens, int cols) {
@@ -47,6 +53,9 @@ final class Q8Activations {
             for (int i = 0; i < bs; i++) {
                 int at = a.grouped ? RowPanel.groupPosition(i, bs) : (i & ~31) + LaneOrder.position(i & 31);
                 a.levels[off + at] = q[i];
+                if (a.pairedLevels != null) {
+                    a.pairedLevels[off + (i & ~31) + (i & 1) * 16 + ((i & 31) >> 1)] = q[i];
+                }
             }
             if (a.halfSums != null) {
                 for (int j = 0; j < 16; j++) {

@@ -1,6 +1,10 @@
 package org.bitclass.model;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.quant.KPacking;
 import org.bitclass.quant.Q4KCodec;
@@ -8,6 +12,7 @@ import org.bitclass.quant.Q5KCodec;
 import org.bitclass.quant.ScaleMinKCodec;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 /**
  * Q4_K and Q5_K: super-blocks of 8 sub-blocks of 32 levels with 6-bit scales and mins, times Q8_K activations.
@@ -18,6 +23,9 @@ import java.lang.foreign.MemorySegment;
  * (one float per row for each term, subtracted at the end).
  */
 final class ScaleMinDotMatrix extends IntegerDotMatrix {
+
+    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_256;
 
     private final boolean fiveBit;
     private final boolean rowSequential;
@@ -50,6 +58,63 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
                 }
             }
         }
+    }
+
+    /**
+     * Repacked Q4_K times one token, as llama.cpp's repacked gemv sums it: per super-block the whole integer sum,
+     * then one float per row for each term. The integer sums are taken in 16-bit lanes straight from the stored
+     * nibbles: a 32-byte load splits into the even and odd elements of two sub-blocks, each product is at most
+     * 15·127 and two of them fit in 16 bits; the pair sums widen to 32 bits before their sub-block scale. Integer
+     * sums are exact in any order, so the result has the bits of the tile path.
+     */
+    @Override
+    boolean multiplyOneToken(int row, int count, Q8Activations x, float[] out) {
+        if (fiveBit || !rowSequential) {
+            return false;
+        }
+        int[] scales = new int[8];
+        int[] mins = new int[8];
+        for (int r = 0; r < count; r++) {
+            float scaleTerm = 0;
+            float minTerm = 0;
+            for (int b = 0; b < blocks; b++) {
+                long at = (row + r) * rowBytes + (long) b * type.typeSize;
+                KPacking.unpackScaleMin6(data, at + ScaleMinKCodec.SCALES_OFFSET, scales, mins);
+                IntVector acc = IntVector.zero(INTS);
+                for (int pair = 0; pair < 4; pair++) {
+                    ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at + Q4KCodec.QS_OFFSET + 32L * pair,
+                            ByteOrder.LITTLE_ENDIAN);
+                    int x0 = b * 256 + pair * 64;
+                    ShortVector even0 = ShortVector.fromArray(SHORTS, x.pairedLevels, x0);
+                    ShortVector odd0 = ShortVector.fromArray(SHORTS, x.pairedLevels, x0 + 16);
+                    ShortVector even1 = ShortVector.fromArray(SHORTS, x.pairedLevels, x0 + 32);
+                    ShortVector odd1 = ShortVector.fromArray(SHORTS, x.pairedLevels, x0 + 48);
+                    ShortVector sum0 = v.and((short) 0xF).mul(even0)
+                            .add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(odd0));
+                    ShortVector sum1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(even1)
+                            .add(v.lanewise(VectorOperators.LSHR, 12).mul(odd1));
+                    acc = widened(sum0).mul(scales[2 * pair]).add(acc);
+                    acc = widened(sum1).mul(scales[2 * pair + 1]).add(acc);
+                }
+                int minSum = 0;
+                for (int c = 0; c < 8; c++) {
+                    minSum += mins[c] * (int) x.subSums[b * 8 + c];
+                }
+                float yd = x.scales[b];
+                float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.D_OFFSET));
+                float dmin = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.DMIN_OFFSET));
+                scaleTerm = Math.fma((float) acc.reduceLanes(VectorOperators.ADD), d * yd, scaleTerm);
+                minTerm = Math.fma((float) minSum, dmin * yd, minTerm);
+            }
+            out[row + r] = scaleTerm - minTerm;
+        }
+        return true;
+    }
+
+    /** The 16 lanes' pair sums of one sub-block added into 8 lanes of 32 bits. */
+    private static IntVector widened(ShortVector pairSums) {
+        return ((IntVector) pairSums.convert(VectorOperators.S2I, 0))
+                .add((IntVector) pairSums.convert(VectorOperators.S2I, 1));
     }
 
     /**
