@@ -3,48 +3,36 @@ package org.bitclass.model;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
 
-import java.util.Arrays;
-
 /**
  * The pre-norm decoder shared by {@code llama}, {@code qwen2} and {@code qwen3} (llama.cpp src/models/{llama,qwen2,
  * qwen3}.cpp). Per layer: {@code h += W_o·Attn(RoPE(q), RoPE(k), v)} over {@code RMSNorm(h)}, then
  * {@code h += W_down·(silu(W_gate·n) ⊙ W_up·n)} with {@code n = RMSNorm(h)}; finally {@code logits = W_out·RMSNorm(h)}.
  * Weights stay mapped from the GGUF; norms and biases (small, F32) are copied to the heap.
  */
-public final class DenseTransformer implements LanguageModel {
+public final class DenseTransformer extends Transformer {
 
     private record Layer(float[] attnNorm, Linear q, Linear k, Linear v, float[] qNorm, float[] kNorm, Linear o,
                          float[] ffnNorm, Linear gate, Linear up, Linear down) {
     }
 
-    private final GgufModel gguf;
-    private final WorkerPool pool;
     private final ModelConfig config;
     private final Rope rope;
-    private final WeightMatrix tokenEmbedding;
     private final Layer[] layers;
-    private final float[] outputNorm;
-    private final Linear output;
-    private volatile ActivationObserver observer;
 
     /** Takes ownership of {@code gguf} and {@code pool}: closing the model closes both. */
     public DenseTransformer(GgufModel gguf, WorkerPool pool) {
-        this.gguf = gguf;
-        this.pool = pool;
         TensorInfo embd = gguf.tensor("token_embd.weight");
-        this.config = ModelConfig.read(gguf.metadata(), Math.toIntExact(embd.rows()));
-        this.tokenEmbedding = WeightMatrix.of(embd, gguf.data(embd));
+        ModelConfig config = ModelConfig.read(gguf.metadata(), Math.toIntExact(embd.rows()));
         ModelTensors tensors = new ModelTensors(gguf);
+        super(gguf, pool, tensors, WeightMatrix.of(embd, gguf.data(embd)), config.nEmbd(), config.nVocab(),
+                config.contextLength(), config.rmsEps());
+        this.config = config;
         this.rope = new Rope(config.architecture().ropeStyle, config.ropeDims(), config.ropeFreqBase(),
                 config.ropeScaling(), tensors.optionalFloats("rope_freqs.weight"));
         this.layers = new Layer[config.nLayer()];
         for (int i = 0; i < layers.length; i++) {
             layers[i] = loadLayer(tensors, "blk." + i + ".");
         }
-        this.outputNorm = tensors.vector("output_norm.weight", config.nEmbd());
-        this.output = tensors.has("output.weight")
-                ? tensors.linear("output", config.nEmbd(), config.nVocab())
-                : new Linear(tokenEmbedding, null);
     }
 
     private Layer loadLayer(ModelTensors t, String p) {
@@ -69,29 +57,8 @@ public final class DenseTransformer implements LanguageModel {
     }
 
     @Override
-    public int vocabSize() {
-        return config.nVocab();
-    }
-
-    @Override
-    public int contextLength() {
-        return config.contextLength();
-    }
-
-    @Override
-    public void setObserver(ActivationObserver observer) {
-        this.observer = observer;
-    }
-
-    @Override
     public Session newSession(int capacity) {
         return new DenseSession(new KvCache(config.nLayer(), capacity, config.kvDim()));
-    }
-
-    @Override
-    public void close() {
-        pool.close();
-        gguf.close();
     }
 
     /**
@@ -124,7 +91,7 @@ public final class DenseTransformer implements LanguageModel {
 
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
-            rmsNormRows(x, layer.attnNorm, xn, nTok, dim);
+            rmsNormRows(x, layer.attnNorm, xn, nTok);
             multiply(xn, nTok, layer.q.into(q), layer.k.into(k), layer.v.into(v));
             for (int t = 0; t < nTok; t++) {
                 for (int h = 0; h < c.nHead(); h++) {
@@ -147,36 +114,14 @@ public final class DenseTransformer implements LanguageModel {
             multiply(att, nTok, layer.o.into(proj));
             add(x, proj);
 
-            rmsNormRows(x, layer.ffnNorm, xn, nTok, dim);
+            rmsNormRows(x, layer.ffnNorm, xn, nTok);
             multiply(xn, nTok, layer.gate.into(gate), layer.up.into(up));
             Norms.swiglu(gate, up, gate.length);
             multiply(gate, nTok, layer.down.into(proj));
             add(x, proj);
         }
 
-        int nOut = allLogits ? nTok : 1;
-        float[] last = allLogits ? x : Arrays.copyOfRange(x, (nTok - 1) * dim, nTok * dim);
-        float[] normed = new float[nOut * dim];           // [n_out × n_embd]
-        rmsNormRows(last, outputNorm, normed, nOut, dim);
-        float[] logits = new float[nOut * c.nVocab()];    // [n_out × n_vocab]
-        multiply(normed, nOut, output.into(logits));
-        return logits;
-    }
-
-    private void rmsNormRows(float[] in, float[] weight, float[] out, int nRows, int n) {
-        for (int r = 0; r < nRows; r++) {
-            Norms.rmsNorm(in, r * n, weight, out, r * n, n, config.rmsEps());
-        }
-    }
-
-    private void multiply(float[] x, int nTok, MatMul.Product... products) {
-        MatMul.multiply(pool, observer, x, nTok, products);
-    }
-
-    private static void add(float[] acc, float[] x) {
-        for (int i = 0; i < acc.length; i++) {
-            acc[i] += x[i];
-        }
+        return logits(x, nTok, allLogits);
     }
 
     private final class DenseSession implements Session {
@@ -189,15 +134,9 @@ public final class DenseTransformer implements LanguageModel {
 
         @Override
         public float[] forward(int[] tokens, int startPos, Outputs outputs) {
-            if (tokens.length == 0) {
-                throw new IllegalArgumentException("no tokens to evaluate");
-            }
+            checkBatch(tokens, startPos, cache.capacity);
             if (startPos < 0 || startPos > position) {
                 throw new IllegalArgumentException("start position " + startPos + " is outside 0.." + position);
-            }
-            if (startPos + tokens.length > cache.capacity) {
-                throw new IllegalArgumentException("context full: " + startPos + " + " + tokens.length
-                        + " tokens exceed the session's " + cache.capacity);
             }
             position = startPos;
             float[] logits = Ubatches.forward(tokens, startPos, outputs == Outputs.ALL, config.nVocab(),

@@ -15,7 +15,7 @@ import java.util.List;
  * a KV cache, the DeltaNet layers a recurrent state ({@link DeltaNetState}), both per session. Multi-token
  * prediction blocks after the main stack are loaded but never run (they only serve speculative decoding).
  */
-public final class Qwen35Transformer implements LanguageModel {
+public final class Qwen35Transformer extends Transformer {
 
     private record GatedAttention(Linear queryGate, Linear k, Linear v, float[] qNorm, float[] kNorm, Linear o,
                                   int cacheSlot) {
@@ -33,27 +33,21 @@ public final class Qwen35Transformer implements LanguageModel {
     private record MtpBlock(Layer block, Linear ehProj, float[] enorm, float[] hnorm) {
     }
 
-    private final GgufModel gguf;
-    private final WorkerPool pool;
     private final Qwen35Config config;
     private final ModelConfig attentionShape;
     private final MultiSectionRope rope;
-    private final WeightMatrix tokenEmbedding;
     private final Layer[] layers;
     private final List<MtpBlock> mtpBlocks = new ArrayList<>();
-    private final float[] outputNorm;
-    private final Linear output;
-    private volatile ActivationObserver observer;
 
     /** Takes ownership of {@code gguf} and {@code pool}: closing the model closes both. */
     public Qwen35Transformer(GgufModel gguf, WorkerPool pool) {
-        this.gguf = gguf;
-        this.pool = pool;
         TensorInfo embd = gguf.tensor("token_embd.weight");
-        this.config = Qwen35Config.read(gguf.metadata(), Math.toIntExact(embd.rows()));
-        this.attentionShape = config.attentionShape();
+        Qwen35Config config = Qwen35Config.read(gguf.metadata(), Math.toIntExact(embd.rows()));
         ModelTensors tensors = new ModelTensors(gguf);
-        this.tokenEmbedding = tensors.matrix("token_embd.weight", config.nEmbd(), config.nVocab());
+        super(gguf, pool, tensors, tensors.matrix("token_embd.weight", config.nEmbd(), config.nVocab()),
+                config.nEmbd(), config.nVocab(), config.contextLength(), config.rmsEps());
+        this.config = config;
+        this.attentionShape = config.attentionShape();
         this.rope = new MultiSectionRope(config.ropeDims(), config.ropeFreqBase(), config.ropeScaling(),
                 config.ropeSections());
         this.layers = new Layer[config.nLayer()];
@@ -72,10 +66,6 @@ public final class Qwen35Transformer implements LanguageModel {
                     tensors.linear(p + "nextn.eh_proj", 2 * e, e), tensors.vector(p + "nextn.enorm.weight", e),
                     tensors.vector(p + "nextn.hnorm.weight", e)));
         }
-        this.outputNorm = tensors.vector("output_norm.weight", config.nEmbd());
-        this.output = tensors.has("output.weight")
-                ? tensors.linear("output", config.nEmbd(), config.nVocab())
-                : new Linear(tokenEmbedding, null);
     }
 
     private Layer loadLayer(ModelTensors t, String p, GatedAttention attention, DeltaNetMixer deltaNet) {
@@ -128,29 +118,8 @@ public final class Qwen35Transformer implements LanguageModel {
     }
 
     @Override
-    public int vocabSize() {
-        return config.nVocab();
-    }
-
-    @Override
-    public int contextLength() {
-        return config.contextLength();
-    }
-
-    @Override
-    public void setObserver(ActivationObserver observer) {
-        this.observer = observer;
-    }
-
-    @Override
     public RecurrentSession newSession(int capacity) {
         return new HybridSession(capacity);
-    }
-
-    @Override
-    public void close() {
-        pool.close();
-        gguf.close();
     }
 
     /**
@@ -229,13 +198,7 @@ public final class Qwen35Transformer implements LanguageModel {
             add(x, mix);
         }
 
-        int nOut = allLogits ? nTok : 1;
-        float[] last = allLogits ? x : Arrays.copyOfRange(x, (nTok - 1) * dim, nTok * dim);
-        float[] normed = new float[nOut * dim];             // [n_out × n_embd]
-        rmsNormRows(last, outputNorm, normed, nOut);
-        float[] logits = new float[nOut * c.nVocab()];      // [n_out × n_vocab]
-        multiply(normed, nOut, output.into(logits));
-        return logits;
+        return logits(x, nTok, allLogits);
     }
 
     /**
@@ -258,23 +221,6 @@ public final class Qwen35Transformer implements LanguageModel {
         }
     }
 
-    private void rmsNormRows(float[] in, float[] weight, float[] out, int nRows) {
-        int n = config.nEmbd();
-        for (int r = 0; r < nRows; r++) {
-            Norms.rmsNorm(in, r * n, weight, out, r * n, n, config.rmsEps());
-        }
-    }
-
-    private void multiply(float[] x, int nTok, MatMul.Product... products) {
-        MatMul.multiply(pool, observer, x, nTok, products);
-    }
-
-    private static void add(float[] acc, float[] x) {
-        for (int i = 0; i < acc.length; i++) {
-            acc[i] += x[i];
-        }
-    }
-
     /** A sequence: the attention layers' KV cache and the DeltaNet layers' recurrent state. */
     private final class HybridSession implements RecurrentSession {
         private final KvCache cache;
@@ -288,16 +234,10 @@ public final class Qwen35Transformer implements LanguageModel {
 
         @Override
         public float[] forward(int[] tokens, int startPos, Outputs outputs) {
-            if (tokens.length == 0) {
-                throw new IllegalArgumentException("no tokens to evaluate");
-            }
+            checkBatch(tokens, startPos, cache.capacity);
             if (startPos != position && startPos != 0) {
                 throw new IllegalArgumentException("a qwen35 session cannot go back to position " + startPos + " (it is at "
                         + position + "): its recurrent state holds every token so far; start over at 0 or restore a saved state");
-            }
-            if (startPos + tokens.length > cache.capacity) {
-                throw new IllegalArgumentException("context full: " + startPos + " + " + tokens.length
-                        + " tokens exceed the session's " + cache.capacity);
             }
             if (startPos == 0) {
                 reset();

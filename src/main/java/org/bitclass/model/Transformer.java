@@ -1,0 +1,107 @@
+package org.bitclass.model;
+
+import org.bitclass.gguf.GgufModel;
+
+import java.util.Arrays;
+
+/**
+ * What every architecture's forward pass shares: the mapped file and the worker pool it owns, the token embedding,
+ * the output norm and head, the activation observer, and the steps every block repeats (row-wise RMSNorm, batched
+ * matrix products that the observer sees, residual adds, the output head). Subclasses hold their layers and
+ * write their forward pass with these.
+ */
+abstract class Transformer implements LanguageModel {
+
+    final GgufModel gguf;
+    final WorkerPool pool;
+    final WeightMatrix tokenEmbedding;
+    private final float[] outputNorm;
+    private final Linear output;
+    private final int nEmbd;
+    private final int nVocab;
+    private final int contextLength;
+    private final float rmsEps;
+    private volatile ActivationObserver observer;
+
+    /** Takes ownership of {@code gguf} and {@code pool}: closing the model closes both. */
+    Transformer(GgufModel gguf, WorkerPool pool, ModelTensors tensors, WeightMatrix tokenEmbedding, int nEmbd,
+                int nVocab, int contextLength, float rmsEps) {
+        this.gguf = gguf;
+        this.pool = pool;
+        this.tokenEmbedding = tokenEmbedding;
+        this.nEmbd = nEmbd;
+        this.nVocab = nVocab;
+        this.contextLength = contextLength;
+        this.rmsEps = rmsEps;
+        this.outputNorm = tensors.vector("output_norm.weight", nEmbd);
+        this.output = tensors.has("output.weight")
+                ? tensors.linear("output", nEmbd, nVocab)
+                : new Linear(tokenEmbedding, null);
+    }
+
+    @Override
+    public int vocabSize() {
+        return nVocab;
+    }
+
+    @Override
+    public int contextLength() {
+        return contextLength;
+    }
+
+    @Override
+    public void setObserver(ActivationObserver observer) {
+        this.observer = observer;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        gguf.close();
+    }
+
+    /** {@code out[r] = RMSNorm(in[r]) ⊙ weight} for each of {@code nRows} rows of {@code n_embd} values. */
+    void rmsNormRows(float[] in, float[] weight, float[] out, int nRows) {
+        for (int r = 0; r < nRows; r++) {
+            Norms.rmsNorm(in, r * nEmbd, weight, out, r * nEmbd, nEmbd, rmsEps);
+        }
+    }
+
+    /** The products sharing the input {@code x} ({@code [nTok × cols]}), in one parallel job the observer sees. */
+    void multiply(float[] x, int nTok, MatMul.Product... products) {
+        MatMul.multiply(pool, observer, x, nTok, products);
+    }
+
+    /** The residual add {@code acc += x}. */
+    static void add(float[] acc, float[] x) {
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] += x[i];
+        }
+    }
+
+    /**
+     * The output head over the final residual stream {@code x} ({@code [nTok × n_embd]}).
+     *
+     * @return logits {@code [n_out × n_vocab]}: every token's if {@code allLogits}, else the last token's
+     */
+    float[] logits(float[] x, int nTok, boolean allLogits) {
+        int nOut = allLogits ? nTok : 1;
+        float[] last = allLogits ? x : Arrays.copyOfRange(x, (nTok - 1) * nEmbd, nTok * nEmbd);
+        float[] normed = new float[nOut * nEmbd];        // [n_out × n_embd]
+        rmsNormRows(last, outputNorm, normed, nOut);
+        float[] logits = new float[nOut * nVocab];        // [n_out × n_vocab]
+        multiply(normed, nOut, output.into(logits));
+        return logits;
+    }
+
+    /** The checks every session makes of a batch: not empty, and room for it in the session's context. */
+    static void checkBatch(int[] tokens, int startPos, int capacity) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("no tokens to evaluate");
+        }
+        if (startPos + tokens.length > capacity) {
+            throw new IllegalArgumentException("context full: " + startPos + " + " + tokens.length
+                    + " tokens exceed the session's " + capacity);
+        }
+    }
+}
