@@ -124,35 +124,23 @@ public final class DenseTransformer extends Transformer {
         return logits(x, nTok, allLogits);
     }
 
-    private final class DenseSession implements Session {
-        private final KvCache cache;
-        private int position;
+    private final class DenseSession extends CachedSession {
 
         DenseSession(KvCache cache) {
-            this.cache = cache;
+            super(cache);
         }
 
         @Override
-        public float[] forward(int[] tokens, int startPos, Outputs outputs) {
-            checkBatch(tokens, startPos, cache.capacity);
+        void rewindTo(int startPos) {
             if (startPos < 0 || startPos > position) {
                 throw new IllegalArgumentException("start position " + startPos + " is outside 0.." + position);
             }
             position = startPos;
-            float[] logits = Ubatches.forward(tokens, startPos, outputs == Outputs.ALL, config.nVocab(),
-                    (batch, pos, all) -> DenseTransformer.this.forward(cache, batch, pos, all));
-            position = startPos + tokens.length;
-            return logits;
         }
 
         @Override
-        public int position() {
-            return position;
-        }
-
-        @Override
-        public int capacity() {
-            return cache.capacity;
+        float[] evaluate(int[] batch, int pos, boolean allLogits) {
+            return DenseTransformer.this.forward(cache, batch, pos, allLogits);
         }
 
         @Override

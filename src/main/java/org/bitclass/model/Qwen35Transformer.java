@@ -222,19 +222,16 @@ public final class Qwen35Transformer extends Transformer {
     }
 
     /** A sequence: the attention layers' KV cache and the DeltaNet layers' recurrent state. */
-    private final class HybridSession implements RecurrentSession {
-        private final KvCache cache;
+    private final class HybridSession extends CachedSession implements RecurrentSession {
         private final DeltaNetState memory;
-        private int position;
 
         HybridSession(int capacity) {
-            this.cache = new KvCache(config.attentionLayers(), capacity, config.kvDim());
+            super(new KvCache(config.attentionLayers(), capacity, config.kvDim()));
             this.memory = new DeltaNetState(config);
         }
 
         @Override
-        public float[] forward(int[] tokens, int startPos, Outputs outputs) {
-            checkBatch(tokens, startPos, cache.capacity);
+        void rewindTo(int startPos) {
             if (startPos != position && startPos != 0) {
                 throw new IllegalArgumentException("a qwen35 session cannot go back to position " + startPos + " (it is at "
                         + position + "): its recurrent state holds every token so far; start over at 0 or restore a saved state");
@@ -242,20 +239,11 @@ public final class Qwen35Transformer extends Transformer {
             if (startPos == 0) {
                 reset();
             }
-            float[] logits = Ubatches.forward(tokens, startPos, outputs == Outputs.ALL, config.nVocab(),
-                    (batch, pos, all) -> Qwen35Transformer.this.forward(cache, memory, batch, pos, all));
-            position = startPos + tokens.length;
-            return logits;
         }
 
         @Override
-        public int position() {
-            return position;
-        }
-
-        @Override
-        public int capacity() {
-            return cache.capacity;
+        float[] evaluate(int[] batch, int pos, boolean allLogits) {
+            return Qwen35Transformer.this.forward(cache, memory, batch, pos, allLogits);
         }
 
         @Override

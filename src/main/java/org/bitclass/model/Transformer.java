@@ -94,14 +94,48 @@ abstract class Transformer implements LanguageModel {
         return logits;
     }
 
-    /** The checks every session makes of a batch: not empty, and room for it in the session's context. */
-    static void checkBatch(int[] tokens, int startPos, int capacity) {
-        if (tokens.length == 0) {
-            throw new IllegalArgumentException("no tokens to evaluate");
+    /**
+     * A sequence with a KV cache: the position bookkeeping and the batch checks every architecture's session
+     * shares. A forward call checks the batch, lets the session go back to its start position, and evaluates it
+     * in ubatches.
+     */
+    abstract class CachedSession implements Session {
+        final KvCache cache;
+        int position;
+
+        CachedSession(KvCache cache) {
+            this.cache = cache;
         }
-        if (startPos + tokens.length > capacity) {
-            throw new IllegalArgumentException("context full: " + startPos + " + " + tokens.length
-                    + " tokens exceed the session's " + capacity);
+
+        /** Makes the session continue from {@code startPos}, or refuses with a clear message. */
+        abstract void rewindTo(int startPos);
+
+        /** Evaluates one ubatch at positions {@code pos ..}; logits as {@link Ubatches.BatchForward} returns them. */
+        abstract float[] evaluate(int[] batch, int pos, boolean allLogits);
+
+        @Override
+        public final float[] forward(int[] tokens, int startPos, Outputs outputs) {
+            if (tokens.length == 0) {
+                throw new IllegalArgumentException("no tokens to evaluate");
+            }
+            if (startPos + tokens.length > cache.capacity) {
+                throw new IllegalArgumentException("context full: " + startPos + " + " + tokens.length
+                        + " tokens exceed the session's " + cache.capacity);
+            }
+            rewindTo(startPos);
+            float[] logits = Ubatches.forward(tokens, startPos, outputs == Outputs.ALL, nVocab, this::evaluate);
+            position = startPos + tokens.length;
+            return logits;
+        }
+
+        @Override
+        public int position() {
+            return position;
+        }
+
+        @Override
+        public int capacity() {
+            return cache.capacity;
         }
     }
 }
