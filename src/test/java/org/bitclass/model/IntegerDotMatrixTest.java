@@ -44,15 +44,6 @@ class IntegerDotMatrixTest {
         return new Case(WeightMatrix.of(new TensorInfo(name, new long[] {cols, rows}, type, 0), data), x, data);
     }
 
-    private static float[] multiply(WeightMatrix w, float[] x, int nTokens) {
-        Object in = w.prepareInput(x, nTokens);
-        float[] out = new float[nTokens * w.rows()];
-        for (int row = 0; row < w.rows(); row += w.rowTile(nTokens)) {
-            w.multiplyTile(row, Math.min(w.rowTile(nTokens), w.rows() - row), in, nTokens, out);
-        }
-        return out;
-    }
-
     /** Dequantized weights times the activations' Q8 values, in double: the exact value of the integer products. */
     @ParameterizedTest
     @CsvSource({"Q8_0, 512", "Q4_0, 96", "IQ4_NL, 512", "Q4_K, 768", "Q5_K, 512", "Q6_K, 768", "IQ4_XS, 512"})
@@ -60,7 +51,7 @@ class IntegerDotMatrixTest {
         try (Arena arena = Arena.ofConfined()) {
             for (String name : new String[] {"blk.0.ffn_up.weight", "token_embd.weight"}) {
                 Case c = randomCase(type, name, cols, cols + type.ordinal(), arena);
-                float[] out = multiply(c.w(), c.x(), TOKENS);
+                float[] out = TileByTile.multiply(c.w(), c.x(), TOKENS);
                 float[] w = new float[ROWS * cols];
                 c.w().decodeRows(0, ROWS, w, 0);
                 float[] xq = ActivationQuantizer.forWeights(type).round(c.x(), c.x().length);
@@ -93,9 +84,10 @@ class IntegerDotMatrixTest {
         int cols = 512;
         try (Arena arena = Arena.ofConfined()) {
             Case c = randomCase(type, "blk.0.attn_q.weight", rows, cols, tokens, 7, arena);
-            float[] batch = multiply(c.w(), c.x(), tokens);
+            float[] batch = TileByTile.multiply(c.w(), c.x(), tokens);
             for (int t = 0; t < tokens; t++) {
-                float[] one = multiply(c.w(), java.util.Arrays.copyOfRange(c.x(), t * cols, (t + 1) * cols), 1);
+                float[] one = TileByTile.multiply(c.w(),
+                        java.util.Arrays.copyOfRange(c.x(), t * cols, (t + 1) * cols), 1);
                 assertThat(java.util.Arrays.copyOfRange(batch, t * rows, (t + 1) * rows)).as("token %d", t)
                         .isEqualTo(one);
             }
@@ -113,7 +105,7 @@ class IntegerDotMatrixTest {
         int cols = 1024;
         try (Arena arena = Arena.ofConfined()) {
             Case c = randomCase(GgmlType.Q6_K, "blk.0.ffn_down.weight", cols, seed, arena);
-            float[] out = multiply(c.w(), c.x(), 1);
+            float[] out = TileByTile.multiply(c.w(), c.x(), 1);
             byte[] q8 = new byte[256];
             for (int r = 0; r < ROWS; r++) {
                 float[] acc = new float[8];

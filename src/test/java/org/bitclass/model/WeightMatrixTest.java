@@ -98,9 +98,9 @@ class WeightMatrixTest {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) r.nextGaussian();
             }
-            float[] batch = multiply(w, x, tokens);
+            float[] batch = TileByTile.multiply(w, x, tokens);
             for (int t = 0; t < tokens; t++) {
-                float[] one = multiply(w, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1);
+                float[] one = TileByTile.multiply(w, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1);
                 assertThat(java.util.Arrays.copyOfRange(batch, t * rows, (t + 1) * rows)).as("token %d", t)
                         .isEqualTo(one);
             }
@@ -119,15 +119,6 @@ class WeightMatrixTest {
             }
         }
         return seg;
-    }
-
-    private static float[] multiply(WeightMatrix w, float[] x, int nTokens) {
-        Object in = w.prepareInput(x, nTokens);
-        float[] out = new float[nTokens * w.rows()];
-        for (int row = 0; row < w.rows(); row += w.rowTile(nTokens)) {
-            w.multiplyTile(row, Math.min(w.rowTile(nTokens), w.rows() - row), in, nTokens, out);
-        }
-        return out;
     }
 
     @Test
