@@ -105,7 +105,8 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
                 high.intoArray(ints, 8);
                 int h = b * 16;
                 for (int g = 0; g < 8; g++) {
-                    int offset = scales[2 * g] * (int) x.halfSums[h + g] + scales[2 * g + 1] * (int) x.halfSums[h + 8 + g];
+                    int offset = scales[2 * g] * (int) x.halfSums[h + g]
+                            + scales[2 * g + 1] * (int) x.halfSums[h + 8 + g];
                     lanes[g] = ints[2 * g] + ints[2 * g + 1] - 32 * offset;
                 }
                 float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + Q6KCodec.D_OFFSET));
