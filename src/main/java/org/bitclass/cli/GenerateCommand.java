@@ -12,7 +12,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,19 +32,7 @@ public final class GenerateCommand implements Callable<Integer> {
     Path model;
 
     @ArgGroup(multiplicity = "1")
-    PromptSource prompt;
-
-    static final class PromptSource {
-        @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "the text to continue")
-        String text;
-
-        @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "read the text to continue from FILE")
-        Path file;
-
-        String read() throws java.io.IOException {
-            return text != null ? text : Files.readString(file, StandardCharsets.UTF_8);
-        }
-    }
+    TextInput prompt;
 
     @Option(names = {"-n", "--n-predict"}, paramLabel = "N", description = "tokens to generate (default: ${DEFAULT-VALUE})")
     int maxTokens = 128;

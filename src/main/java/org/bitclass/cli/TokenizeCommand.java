@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -25,15 +24,7 @@ final class TokenizeCommand implements Callable<Integer> {
     Path model;
 
     @ArgGroup(multiplicity = "1")
-    Input input;
-
-    static final class Input {
-        @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "text to tokenize")
-        String prompt;
-
-        @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "file whose text to tokenize")
-        Path file;
-    }
+    TextInput input;
 
     @Option(names = "--ids", description = "print only the ids, as a list like [1, 2, 3]")
     boolean idsOnly;
@@ -52,9 +43,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        byte[] raw = input.file != null
-                ? Files.readAllBytes(input.file)
-                : input.prompt.getBytes(StandardCharsets.UTF_8);
+        byte[] raw = input.bytes();
         String text = new String(noEscape ? raw : processEscapes(raw), StandardCharsets.UTF_8);
         Tokenizer tokenizer = Tokenizer.open(model);
         int[] ids = tokenizer.encode(text, tokenizer.addsBos() && !noBos, !noParseSpecial);

@@ -12,7 +12,7 @@ import org.bitclass.gguf.TensorInfo;
 public final class DenseTransformer extends Transformer {
 
     private record Layer(float[] attnNorm, Linear q, Linear k, Linear v, float[] qNorm, float[] kNorm, Linear o,
-                         float[] ffnNorm, Linear gate, Linear up, Linear down) {
+                         FeedForward ffn) {
     }
 
     private final ModelConfig config;
@@ -46,10 +46,7 @@ public final class DenseTransformer extends Transformer {
                 qkNorm ? t.vector(p + "attn_q_norm.weight", c.headDim()) : null,
                 qkNorm ? t.vector(p + "attn_k_norm.weight", c.headDim()) : null,
                 t.linear(p + "attn_output", c.qDim(), c.nEmbd()),
-                t.vector(p + "ffn_norm.weight", c.nEmbd()),
-                t.linear(p + "ffn_gate", c.nEmbd(), c.nFf()),
-                t.linear(p + "ffn_up", c.nEmbd(), c.nFf()),
-                t.linear(p + "ffn_down", c.nFf(), c.nEmbd()));
+                FeedForward.load(t, p, "ffn_norm.weight", c.nEmbd(), c.nFf()));
     }
 
     public ModelConfig config() {
@@ -114,11 +111,7 @@ public final class DenseTransformer extends Transformer {
             multiply(att, nTok, layer.o.into(proj));
             add(x, proj);
 
-            rmsNormRows(x, layer.ffnNorm, xn, nTok);
-            multiply(xn, nTok, layer.gate.into(gate), layer.up.into(up));
-            Norms.swiglu(gate, up, gate.length);
-            multiply(gate, nTok, layer.down.into(proj));
-            add(x, proj);
+            feedForward(layer.ffn, x, nTok, xn, gate, up, proj);
         }
 
         return logits(x, nTok, allLogits);

@@ -25,8 +25,7 @@ public final class Qwen35Transformer extends Transformer {
     }
 
     /** One block; exactly one of {@code attention} and {@code deltaNet} is set. */
-    private record Layer(float[] attnNorm, GatedAttention attention, DeltaNetMixer deltaNet, float[] ffnNorm,
-                         Linear gate, Linear up, Linear down) {
+    private record Layer(float[] attnNorm, GatedAttention attention, DeltaNetMixer deltaNet, FeedForward ffn) {
     }
 
     /** A multi-token-prediction block: an attention block fed by {@code eh_proj·[enorm(e); hnorm(h)]}. */
@@ -74,10 +73,7 @@ public final class Qwen35Transformer extends Transformer {
                 t.vector(p + "attn_norm.weight", c.nEmbd()),
                 attention,
                 deltaNet,
-                t.vector(p + "post_attention_norm.weight", c.nEmbd()),
-                t.linear(p + "ffn_gate", c.nEmbd(), c.nFf()),
-                t.linear(p + "ffn_up", c.nEmbd(), c.nFf()),
-                t.linear(p + "ffn_down", c.nFf(), c.nEmbd()));
+                FeedForward.load(t, p, "post_attention_norm.weight", c.nEmbd(), c.nFf()));
     }
 
     private GatedAttention loadAttention(ModelTensors t, String p, int cacheSlot) {
@@ -191,11 +187,7 @@ public final class Qwen35Transformer extends Transformer {
             }
             add(x, mix);
 
-            rmsNormRows(x, layer.ffnNorm, xn, nTok);
-            multiply(xn, nTok, layer.gate.into(ffnGate), layer.up.into(ffnUp));
-            Norms.swiglu(ffnGate, ffnUp, ffnGate.length);
-            multiply(ffnGate, nTok, layer.down.into(mix));
-            add(x, mix);
+            feedForward(layer.ffn, x, nTok, xn, ffnGate, ffnUp, mix);
         }
 
         return logits(x, nTok, allLogits);

@@ -12,6 +12,15 @@ import java.util.Arrays;
  */
 abstract class Transformer implements LanguageModel {
 
+    /** A SwiGLU feed-forward block and its pre-norm. */
+    record FeedForward(float[] norm, Linear gate, Linear up, Linear down) {
+
+        static FeedForward load(ModelTensors t, String prefix, String normName, int nEmbd, int nFf) {
+            return new FeedForward(t.vector(prefix + normName, nEmbd), t.linear(prefix + "ffn_gate", nEmbd, nFf),
+                    t.linear(prefix + "ffn_up", nEmbd, nFf), t.linear(prefix + "ffn_down", nFf, nEmbd));
+        }
+    }
+
     final GgufModel gguf;
     final WorkerPool pool;
     final WeightMatrix tokenEmbedding;
@@ -70,6 +79,18 @@ abstract class Transformer implements LanguageModel {
     /** The products sharing the input {@code x} ({@code [nTok × cols]}), in one parallel job the observer sees. */
     void multiply(float[] x, int nTok, MatMul.Product... products) {
         MatMul.multiply(pool, observer, x, nTok, products);
+    }
+
+    /**
+     * {@code x += W_down·(silu(W_gate·n) ⊙ W_up·n)} with {@code n = RMSNorm(x)}, in the caller's buffers:
+     * {@code xn} and {@code out} {@code [nTok × n_embd]}, {@code gate} and {@code up} {@code [nTok × n_ff]}.
+     */
+    void feedForward(FeedForward f, float[] x, int nTok, float[] xn, float[] gate, float[] up, float[] out) {
+        rmsNormRows(x, f.norm(), xn, nTok);
+        multiply(xn, nTok, f.gate().into(gate), f.up().into(up));
+        Norms.swiglu(gate, up, gate.length);
+        multiply(gate, nTok, f.down().into(out));
+        add(x, out);
     }
 
     /** The residual add {@code acc += x}. */
