@@ -15,6 +15,9 @@ abstract class FloatDotMatrix extends WeightMatrix {
     /** From this many tokens on, decoding a tile once and reusing it beats reading the mapped rows per token. */
     static final int BATCH_TOKENS = 3;
 
+    /** Decoded floats per batch tile: with the activations streaming past, the tile stays within L2. */
+    private static final int TILE_FLOATS = 48 * 1024;
+
     private static final ThreadLocal<float[][]> TILE = ThreadLocal.withInitial(() -> new float[1][0]);
 
     FloatDotMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
@@ -30,6 +33,15 @@ abstract class FloatDotMatrix extends WeightMatrix {
     @Override
     final Object prepareInput(float[] x, int nTokens) {
         return roundInput(x, nTokens * cols);
+    }
+
+    /**
+     * Four rows for one or two tokens; for a batch, up to 16 rows (as many as {@link #TILE_FLOATS} holds), so
+     * each token's activations are read from memory once per 16 rows rather than per 4.
+     */
+    @Override
+    final int rowTile(int nTokens) {
+        return nTokens < BATCH_TOKENS ? MatMul.ROW_TILE : Math.clamp(TILE_FLOATS / cols / 4 * 4, 4, 16);
     }
 
     @Override
