@@ -1,10 +1,14 @@
 package org.bitclass.model;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.bitclass.gguf.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * Types with blocks of 32 values and one F16 scale, multiplied with Q8_0 activations: Q8_0, Q4_0 and IQ4_NL.
@@ -19,6 +23,7 @@ final class Block32DotMatrix extends IntegerDotMatrix {
     static final int[] IQ4_LEVELS = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
     private static final int SCALE_BYTES = 2;
+    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_256;
     private final boolean rowSequential;
 
     Block32DotMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
@@ -51,6 +56,34 @@ final class Block32DotMatrix extends IntegerDotMatrix {
             putLevel(tile, r, e0 + j, codebook == null ? (b & 0xF) - 8 : codebook[b & 0xF]);
             putLevel(tile, r, e0 + j + 16, codebook == null ? (b >> 4) - 8 : codebook[b >> 4]);
         }
+    }
+
+    /**
+     * Q8_0 times one token, with the tile path's bits: the stored bytes load as 16-bit lanes whose low and high
+     * bytes are the even and odd elements; two products of at most 128·127 fit in 16 bits, and adjacent pair sums
+     * widen to the AVX2 kernel's lanes (elements 4g..4g+3), which accumulate as {@link #combine} does.
+     */
+    @Override
+    boolean multiplyOneToken(int row, int count, Q8Activations x, float[] out) {
+        if (type != GgmlType.Q8_0) {
+            return false;
+        }
+        for (int r = 0; r < count; r++) {
+            FloatVector acc = FloatVector.zero(LaneOrder.S);
+            for (int b = 0; b < blocks; b++) {
+                long at = (row + r) * rowBytes + (long) b * type.typeSize;
+                ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at + SCALE_BYTES, ByteOrder.LITTLE_ENDIAN);
+                ShortVector even = v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 8);
+                ShortVector odd = v.lanewise(VectorOperators.ASHR, 8);
+                ShortVector pairs = even.mul(ShortVector.fromArray(SHORTS, x.pairedLevels, b * 32))
+                        .add(odd.mul(ShortVector.fromArray(SHORTS, x.pairedLevels, b * 32 + 16)));
+                float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at));
+                acc = ((FloatVector) LaneOrder.adjacentPairSums(pairs).convert(VectorOperators.I2F, 0))
+                        .fma(LaneOrder.broadcast(d * x.scales[b]), acc);
+            }
+            out[row + r] = LaneOrder.sum(acc);
+        }
+        return true;
     }
 
     /** Row-sequential state per pair: one float (the whole block's sum times {@code d_w·d_x}). */

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.quant.Q6KCodec;
@@ -23,6 +24,8 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
     private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_256;
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_256;
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private static final VectorMask<Integer> UPPER_HALF = VectorMask.fromLong(INTS, 0xF0);
 
     Q6KDotMatrix(String name, int rows, int cols, MemorySegment data) {
         super(name, GgmlType.Q6_K, rows, cols, data);
@@ -59,15 +62,13 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
     /**
      * One token from the stored blocks, with the tile path's bits: the integer lane sums are taken in 16-bit lanes
      * (a 32-byte load of low bits splits into the even and odd elements of two chunks, the high bits come from
-     * the shared 32 bytes; a product is at most 63·127 and two fit in 16 bits), widened to 32 bits before their
-     * sub-block scale. Lane g of the AVX2 kernel (elements 4g..4g+3 of each chunk) is the pair of 32-bit lanes 2g,
-     * 2g+1 of its half of the chunk; from there the float steps are those of {@link #combine}.
+     * the shared 32 bytes; a product is at most 63·127 and two fit in 16 bits); adjacent pair sums widen to the
+     * AVX2 kernel's lanes (lane g: elements 4g..4g+3 of each chunk), times one sub-block scale for lanes 0-3 and
+     * the other for lanes 4-7. From there the float steps are those of {@link #combine}.
      */
     @Override
     boolean multiplyOneToken(int row, int count, Q8Activations x, float[] out) {
-        int[] ints = new int[16];
         int[] scales = new int[16];
-        float[] lanes = new float[LaneOrder.LANES];
         for (int r = 0; r < count; r++) {
             FloatVector acc = FloatVector.zero(LaneOrder.S);
             for (int b = 0; b < blocks; b++) {
@@ -96,21 +97,27 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
                                     .or(qh.lanewise(VectorOperators.LSHR, 4 + 2 * k).and((short) 0x30));
                             ShortVector pairs = even.mul(ShortVector.fromArray(SHORTS, x.pairedLevels, xo))
                                     .add(odd.mul(ShortVector.fromArray(SHORTS, x.pairedLevels, xo + 16)));
-                            low = ((IntVector) pairs.convert(VectorOperators.S2I, 0)).mul(scales[2 * c]).add(low);
-                            high = ((IntVector) pairs.convert(VectorOperators.S2I, 1)).mul(scales[2 * c + 1]).add(high);
+                            IntVector groups = LaneOrder.adjacentPairSums(pairs);
+                            low = groups.mul(scales[2 * c]).add(low);
+                            high = groups.mul(scales[2 * c + 1]).add(high);
                         }
                     }
                 }
-                low.intoArray(ints, 0);
-                high.intoArray(ints, 8);
+                // lanes 0-3 hold the chunks' first sub-blocks, 4-7 their second; lane g's offset pairs sub-blocks
+                // 2g and 2g+1, taken off in float as combine() does
+                IntVector groups = low.blend(high, UPPER_HALF);
+                ShortVector scalePairs = ShortVector.fromMemorySegment(ShortVector.SPECIES_128, data,
+                        at + Q6KCodec.SCALES_OFFSET, ByteOrder.LITTLE_ENDIAN);
+                FloatVector evenScales = (FloatVector) scalePairs.lanewise(VectorOperators.LSHL, 8)
+                        .lanewise(VectorOperators.ASHR, 8).convertShape(VectorOperators.S2F, LaneOrder.S, 0);
+                FloatVector oddScales = (FloatVector) scalePairs.lanewise(VectorOperators.ASHR, 8)
+                        .convertShape(VectorOperators.S2F, LaneOrder.S, 0);
                 int h = b * 16;
-                for (int g = 0; g < 8; g++) {
-                    int offset = scales[2 * g] * (int) x.halfSums[h + g]
-                            + scales[2 * g + 1] * (int) x.halfSums[h + 8 + g];
-                    lanes[g] = ints[2 * g] + ints[2 * g + 1] - 32 * offset;
-                }
+                FloatVector offset = evenScales.mul(FloatVector.fromArray(LaneOrder.S, x.halfSums, h))
+                        .add(oddScales.mul(FloatVector.fromArray(LaneOrder.S, x.halfSums, h + 8))).mul(32f);
+                FloatVector lanes = ((FloatVector) groups.convert(VectorOperators.I2F, 0)).sub(offset);
                 float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + Q6KCodec.D_OFFSET));
-                acc = FloatVector.fromArray(LaneOrder.S, lanes, 0).fma(LaneOrder.broadcast(x.scales[b] * d), acc);
+                acc = lanes.fma(LaneOrder.broadcast(x.scales[b] * d), acc);
             }
             out[row + r] = LaneOrder.sum(acc);
         }

@@ -22,7 +22,7 @@ final class Q8Activations {
     /** Q8_K: per token and block, the sums of levels 32j..32j+31 (8 values). */
     final float[] subSums;
     /**
-     * Q8_K, a single token: the levels as 16-bit integers, per 32-value chunk the 16 even-indexed ones, then the
+     * A single token: the levels as 16-bit integers, per 32-value chunk the 16 even-indexed ones, then the
      * 16 odd-indexed ones (the order in which 16-bit lanes split stored nibble pairs); null otherwise.
      */
     final short[] pairedLevels;
@@ -40,7 +40,7 @@ final class Q8Activations {
         boolean k = format == ActivationQuantizer.Q8_K;
         this.halfSums = k ? new float[nTokens * blocks * 16] : null;
         this.subSums = k ? new float[nTokens * blocks * 8] : null;
-        this.pairedLevels = k && nTokens == 1 ? new short[cols] : null;
+        this.pairedLevels = nTokens == 1 ? new short[cols] : null;
     }
 
     static Q8Activations quantize(ActivationQuantizer format, float[] x, int nTokens, int cols) {

@@ -61,15 +61,15 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
     }
 
     /**
-     * Repacked Q4_K times one token, as llama.cpp's repacked gemv sums it: per super-block the whole integer sum,
-     * then one float per row for each term. The integer sums are taken in 16-bit lanes straight from the stored
-     * nibbles: a 32-byte load splits into the even and odd elements of two sub-blocks, each product is at most
-     * 15·127 and two of them fit in 16 bits; the pair sums widen to 32 bits before their sub-block scale. Integer
-     * sums are exact in any order, so the result has the bits of the tile path.
+     * Q4_K times one token, with the tile path's bits. The integer sums are taken in 16-bit lanes straight from the
+     * stored nibbles: a 32-byte load splits into the even and odd elements of two sub-blocks, each product is at
+     * most 15·127 and two of them fit in 16 bits; adjacent pair sums widen to the AVX2 kernel's 32-bit lanes before
+     * their sub-block scale. Integer sums are exact in any order; the float steps are those of {@link #combine} and
+     * {@link #finish}: for repacked matrices one float per row for each term, otherwise lane-wise accumulators.
      */
     @Override
     boolean multiplyOneToken(int row, int count, Q8Activations x, float[] out) {
-        if (fiveBit || !rowSequential) {
+        if (fiveBit) {
             return false;
         }
         int[] scales = new int[8];
@@ -77,44 +77,53 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
         for (int r = 0; r < count; r++) {
             float scaleTerm = 0;
             float minTerm = 0;
+            FloatVector scaleLanes = FloatVector.zero(LaneOrder.S);
+            FloatVector minLanes = scaleLanes;
             for (int b = 0; b < blocks; b++) {
                 long at = (row + r) * rowBytes + (long) b * type.typeSize;
                 KPacking.unpackScaleMin6(data, at + ScaleMinKCodec.SCALES_OFFSET, scales, mins);
-                IntVector acc = IntVector.zero(INTS);
-                for (int pair = 0; pair < 4; pair++) {
-                    ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at + Q4KCodec.QS_OFFSET + 32L * pair,
-                            ByteOrder.LITTLE_ENDIAN);
-                    int x0 = b * 256 + pair * 64;
-                    ShortVector even0 = ShortVector.fromArray(SHORTS, x.pairedLevels, x0);
-                    ShortVector odd0 = ShortVector.fromArray(SHORTS, x.pairedLevels, x0 + 16);
-                    ShortVector even1 = ShortVector.fromArray(SHORTS, x.pairedLevels, x0 + 32);
-                    ShortVector odd1 = ShortVector.fromArray(SHORTS, x.pairedLevels, x0 + 48);
-                    ShortVector sum0 = v.and((short) 0xF).mul(even0)
-                            .add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(odd0));
-                    ShortVector sum1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(even1)
-                            .add(v.lanewise(VectorOperators.LSHR, 12).mul(odd1));
-                    acc = widened(sum0).mul(scales[2 * pair]).add(acc);
-                    acc = widened(sum1).mul(scales[2 * pair + 1]).add(acc);
-                }
-                int minSum = 0;
-                for (int c = 0; c < 8; c++) {
-                    minSum += mins[c] * (int) x.subSums[b * 8 + c];
-                }
+                IntVector sums = blockSums(at, x.pairedLevels, b * 256, scales);
                 float yd = x.scales[b];
                 float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.D_OFFSET));
                 float dmin = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.DMIN_OFFSET));
-                scaleTerm = Math.fma((float) acc.reduceLanes(VectorOperators.ADD), d * yd, scaleTerm);
-                minTerm = Math.fma((float) minSum, dmin * yd, minTerm);
+                if (rowSequential) {
+                    int minSum = 0;
+                    for (int c = 0; c < 8; c++) {
+                        minSum += mins[c] * (int) x.subSums[b * 8 + c];
+                    }
+                    scaleTerm = Math.fma((float) sums.reduceLanes(VectorOperators.ADD), d * yd, scaleTerm);
+                    minTerm = Math.fma((float) minSum, dmin * yd, minTerm);
+                    continue;
+                }
+                FloatVector minProducts = ((FloatVector) IntVector.fromArray(INTS, mins, 0).convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(LaneOrder.S, x.subSums, b * 8));
+                scaleLanes = ((FloatVector) sums.convert(VectorOperators.I2F, 0))
+                        .fma(LaneOrder.broadcast(yd * d), scaleLanes);
+                minLanes = LaneOrder.neighbourSums(minProducts).fma(LaneOrder.broadcast(-yd * dmin), minLanes);
             }
-            out[row + r] = scaleTerm - minTerm;
+            out[row + r] = rowSequential ? scaleTerm - minTerm : LaneOrder.sum(scaleLanes)
+                    + ((minLanes.lane(0) + minLanes.lane(4)) + (minLanes.lane(2) + minLanes.lane(6)));
         }
         return true;
     }
 
-    /** The 16 lanes' pair sums of one sub-block added into 8 lanes of 32 bits. */
-    private static IntVector widened(ShortVector pairSums) {
-        return ((IntVector) pairSums.convert(VectorOperators.S2I, 0))
-                .add((IntVector) pairSums.convert(VectorOperators.S2I, 1));
+    /** One super-block's scaled integer lane sums against paired 16-bit activation levels from {@code x0} on. */
+    private IntVector blockSums(long at, short[] paired, int x0, int[] scales) {
+        IntVector acc = IntVector.zero(INTS);
+        for (int pair = 0; pair < 4; pair++) {
+            ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at + Q4KCodec.QS_OFFSET + 32L * pair,
+                    ByteOrder.LITTLE_ENDIAN);
+            int xp = x0 + pair * 64;
+            ShortVector sum0 = v.and((short) 0xF).mul(ShortVector.fromArray(SHORTS, paired, xp))
+                    .add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF)
+                            .mul(ShortVector.fromArray(SHORTS, paired, xp + 16)));
+            ShortVector sum1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF)
+                    .mul(ShortVector.fromArray(SHORTS, paired, xp + 32))
+                    .add(v.lanewise(VectorOperators.LSHR, 12).mul(ShortVector.fromArray(SHORTS, paired, xp + 48)));
+            acc = LaneOrder.adjacentPairSums(sum0).mul(scales[2 * pair]).add(acc);
+            acc = LaneOrder.adjacentPairSums(sum1).mul(scales[2 * pair + 1]).add(acc);
+        }
+        return acc;
     }
 
     /**
