@@ -64,13 +64,9 @@ final class FloatKernels {
     static void rowsTimesTokens(float[] w, int nRows, int cols, float[] x, int nTokens,
                                 float[] out, int outStride, int outOff) {
         int quads = nRows / 4 * 4;
-        for (int t = 0; t < nTokens; t += 3) {
-            int nt = Math.min(3, nTokens - t);
+        for (int t = 0; t < nTokens; t += 2) {
+            int nt = Math.min(2, nTokens - t);
             for (int r = 0; r < nRows; r += 4) {
-                if (nt == 3 && r < quads) {
-                    fourByThree(w, r, cols, x, t, out, outStride, outOff);
-                    continue;
-                }
                 if (nt == 2 && r < quads) {
                     fourByTwo(w, r, cols, x, t, out, outStride, outOff);
                     continue;
@@ -82,59 +78,6 @@ final class FloatKernels {
                 }
             }
         }
-    }
-
-    /** Rows r..r+3 of w times tokens t, t+1 and t+2: twelve accumulators, the most AVX2's registers hold. */
-    private static void fourByThree(float[] w, int r, int cols, float[] x, int t, float[] out, int outStride,
-                                    int outOff) {
-        int vn = F.loopBound(cols);
-        int x0 = t * cols;
-        int x1 = x0 + cols;
-        int x2 = x1 + cols;
-        int w0Off = r * cols;
-        int w1Off = w0Off + cols;
-        int w2Off = w1Off + cols;
-        int w3Off = w2Off + cols;
-        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F);
-        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F);
-        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F);
-        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F);
-        for (int i = 0; i < vn; i += LANES) {
-            FloatVector v0 = FloatVector.fromArray(F, x, x0 + i);
-            FloatVector v1 = FloatVector.fromArray(F, x, x1 + i);
-            FloatVector v2 = FloatVector.fromArray(F, x, x2 + i);
-            FloatVector w0 = FloatVector.fromArray(F, w, w0Off + i);
-            a00 = w0.fma(v0, a00);
-            a01 = w0.fma(v1, a01);
-            a02 = w0.fma(v2, a02);
-            FloatVector w1 = FloatVector.fromArray(F, w, w1Off + i);
-            a10 = w1.fma(v0, a10);
-            a11 = w1.fma(v1, a11);
-            a12 = w1.fma(v2, a12);
-            FloatVector w2 = FloatVector.fromArray(F, w, w2Off + i);
-            a20 = w2.fma(v0, a20);
-            a21 = w2.fma(v1, a21);
-            a22 = w2.fma(v2, a22);
-            FloatVector w3 = FloatVector.fromArray(F, w, w3Off + i);
-            a30 = w3.fma(v0, a30);
-            a31 = w3.fma(v1, a31);
-            a32 = w3.fma(v2, a32);
-        }
-        int o0 = t * outStride + outOff + r;
-        int o1 = o0 + outStride;
-        int o2 = o1 + outStride;
-        out[o0] = tail(a00, w, w0Off, x, x0, vn, cols);
-        out[o1] = tail(a01, w, w0Off, x, x1, vn, cols);
-        out[o2] = tail(a02, w, w0Off, x, x2, vn, cols);
-        out[o0 + 1] = tail(a10, w, w1Off, x, x0, vn, cols);
-        out[o1 + 1] = tail(a11, w, w1Off, x, x1, vn, cols);
-        out[o2 + 1] = tail(a12, w, w1Off, x, x2, vn, cols);
-        out[o0 + 2] = tail(a20, w, w2Off, x, x0, vn, cols);
-        out[o1 + 2] = tail(a21, w, w2Off, x, x1, vn, cols);
-        out[o2 + 2] = tail(a22, w, w2Off, x, x2, vn, cols);
-        out[o0 + 3] = tail(a30, w, w3Off, x, x0, vn, cols);
-        out[o1 + 3] = tail(a31, w, w3Off, x, x1, vn, cols);
-        out[o2 + 3] = tail(a32, w, w3Off, x, x2, vn, cols);
     }
 
     /** Rows r..r+3 of w times tokens t and t+1. */
