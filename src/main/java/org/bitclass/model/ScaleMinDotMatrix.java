@@ -72,39 +72,56 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
         if (fiveBit) {
             return false;
         }
-        int[] scales = new int[8];
-        int[] mins = new int[8];
+        // two loops rather than one with a branch: vectors merged across branches may be boxed
         for (int r = 0; r < count; r++) {
-            float scaleTerm = 0;
-            float minTerm = 0;
-            FloatVector scaleLanes = FloatVector.zero(LaneOrder.S);
-            FloatVector minLanes = scaleLanes;
-            for (int b = 0; b < blocks; b++) {
-                long at = (row + r) * rowBytes + (long) b * type.typeSize;
-                KPacking.unpackScaleMin6(data, at + ScaleMinKCodec.SCALES_OFFSET, scales, mins);
-                IntVector sums = blockSums(at, x.pairedLevels, b * 256, scales);
-                float yd = x.scales[b];
-                float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.D_OFFSET));
-                float dmin = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.DMIN_OFFSET));
-                if (rowSequential) {
-                    int minSum = 0;
-                    for (int c = 0; c < 8; c++) {
-                        minSum += mins[c] * (int) x.subSums[b * 8 + c];
-                    }
-                    scaleTerm = Math.fma((float) sums.reduceLanes(VectorOperators.ADD), d * yd, scaleTerm);
-                    minTerm = Math.fma((float) minSum, dmin * yd, minTerm);
-                    continue;
-                }
-                FloatVector minProducts = ((FloatVector) IntVector.fromArray(INTS, mins, 0).convert(VectorOperators.I2F, 0))
-                        .mul(FloatVector.fromArray(LaneOrder.S, x.subSums, b * 8));
-                scaleLanes = ((FloatVector) sums.convert(VectorOperators.I2F, 0))
-                        .fma(LaneOrder.broadcast(yd * d), scaleLanes);
-                minLanes = LaneOrder.neighbourSums(minProducts).fma(LaneOrder.broadcast(-yd * dmin), minLanes);
-            }
-            out[row + r] = rowSequential ? scaleTerm - minTerm : LaneOrder.sum(scaleLanes)
-                    + ((minLanes.lane(0) + minLanes.lane(4)) + (minLanes.lane(2) + minLanes.lane(6)));
+            out[row + r] = rowSequential ? repackedRowTimesToken(row + r, x) : plainRowTimesToken(row + r, x);
         }
         return true;
+    }
+
+    /** As the repacked gemv: per super-block the whole integer sums, one float per row for each term. */
+    private float repackedRowTimesToken(int row, Q8Activations x) {
+        int[] scales = new int[8];
+        int[] mins = new int[8];
+        float scaleTerm = 0;
+        float minTerm = 0;
+        for (int b = 0; b < blocks; b++) {
+            long at = row * rowBytes + (long) b * type.typeSize;
+            KPacking.unpackScaleMin6(data, at + ScaleMinKCodec.SCALES_OFFSET, scales, mins);
+            IntVector sums = blockSums(at, x.pairedLevels, b * 256, scales);
+            int minSum = 0;
+            for (int c = 0; c < 8; c++) {
+                minSum += mins[c] * (int) x.subSums[b * 8 + c];
+            }
+            float yd = x.scales[b];
+            float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.D_OFFSET));
+            float dmin = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.DMIN_OFFSET));
+            scaleTerm = Math.fma((float) sums.reduceLanes(VectorOperators.ADD), d * yd, scaleTerm);
+            minTerm = Math.fma((float) minSum, dmin * yd, minTerm);
+        }
+        return scaleTerm - minTerm;
+    }
+
+    /** As ggml_vec_dot_q4_K_q8_K: lane-wise accumulators for the scale term and for the paired min products. */
+    private float plainRowTimesToken(int row, Q8Activations x) {
+        int[] scales = new int[8];
+        int[] mins = new int[8];
+        FloatVector scaleLanes = FloatVector.zero(LaneOrder.S);
+        FloatVector minLanes = FloatVector.zero(LaneOrder.S);
+        for (int b = 0; b < blocks; b++) {
+            long at = row * rowBytes + (long) b * type.typeSize;
+            KPacking.unpackScaleMin6(data, at + ScaleMinKCodec.SCALES_OFFSET, scales, mins);
+            IntVector sums = blockSums(at, x.pairedLevels, b * 256, scales);
+            FloatVector minProducts = ((FloatVector) IntVector.fromArray(INTS, mins, 0).convert(VectorOperators.I2F, 0))
+                    .mul(FloatVector.fromArray(LaneOrder.S, x.subSums, b * 8));
+            float yd = x.scales[b];
+            float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.D_OFFSET));
+            float dmin = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.DMIN_OFFSET));
+            scaleLanes = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(LaneOrder.broadcast(yd * d), scaleLanes);
+            minLanes = LaneOrder.neighbourSums(minProducts).fma(LaneOrder.broadcast(-yd * dmin), minLanes);
+        }
+        return LaneOrder.sum(scaleLanes)
+                + ((minLanes.lane(0) + minLanes.lane(4)) + (minLanes.lane(2) + minLanes.lane(6)));
     }
 
     /** One super-block's scaled integer lane sums against paired 16-bit activation levels from {@code x0} on. */
