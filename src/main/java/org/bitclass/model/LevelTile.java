@@ -4,9 +4,8 @@ package org.bitclass.model;
  * Sixteen weight rows decoded for integer dot products: levels as integer-valued floats in {@link LaneOrder} layout
  * (k-quants: already multiplied by their sub-block scale, an exact integer product), per-block scales, and per-block
  * extra coefficients (k-quant mins, or Q6_K's scales for its offset term). Beside them, the scratch of the 4 × 2
- * micro-kernel (run on each half of the rows): the lane sums of one block for each (row, token) pair, and each
- * pair's running float state. One per
- * thread, grown as needed.
+ * micro-kernel (run on each four of the rows in turn): the lane sums of one block for each (row, token) pair, and
+ * each pair's running float state. One per thread, grown as needed.
  */
 final class LevelTile {
 

@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * Multiplies one batch of activations by one or more weight matrices in a single parallel job (q, k and v, or gate
  * and up, share their input). The input is converted once per batch and format ({@link WeightMatrix#prepareInput});
- * the work is split into tiles of {@link WeightMatrix#rowTile} rows, each multiplied with every token, and each thread takes a
- * contiguous range of tiles.
+ * the work is split into tiles of {@link WeightMatrix#rowTile} rows, each multiplied with every token, and each
+ * thread takes a contiguous range of tiles.
  */
 final class MatMul {
 

@@ -23,7 +23,7 @@ final class Q8Activations {
     final float[] subSums;
     /**
      * A single token: the levels as 16-bit integers, per 32-value chunk the 16 even-indexed ones, then the
-     * 16 odd-indexed ones (the order in which 16-bit lanes split stored nibble pairs); null otherwise.
+     * 16 odd-indexed ones (the order in which 16-bit lanes split stored byte or nibble pairs); null otherwise.
      */
     final short[] pairedLevels;
 

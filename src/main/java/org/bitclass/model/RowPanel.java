@@ -7,7 +7,7 @@ import jdk.incubator.vector.FloatVector;
  * levels lie in {@link LaneOrder} layout, made for one (row, token) dot product at a time; here element e of a block,
  * e = 32c + 4g + k, sits in group g (llama.cpp's lane g), position j = 4c + k, as a vector of the eight rows'
  * levels. One activation value broadcast against that vector feeds eight products, so the kernel
- * ({@link #groupSums}) needs no horizontal sums: each group's total for all rows and eight tokens comes out as vectors,
+ * ({@link #groupSums}) needs no horizontal sums: each group's total for all rows and four tokens comes out as vectors,
  * exact integers as in the lane layout. Per-block coefficients (scales, mins) are laid out as row vectors too.
  * Activations for this layout ({@link Q8Activations#grouped}) put each block's values in the same group order.
  */
