@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,11 @@ public final class GgufModel implements AutoCloseable {
     private final List<GgufFile> parts;
     private final List<TensorInfo> tensors = new ArrayList<>();
     private final Map<String, GgufFile> owner = new LinkedHashMap<>();
+    /** Tensors read from memory instead of the file (see {@link #replace}). */
+    private final Map<String, Replacement> replaced = new HashMap<>();
+
+    private record Replacement(TensorInfo info, MemorySegment data) {
+    }
 
     private GgufModel(List<GgufFile> parts) throws GgufFormatException {
         this.parts = parts;
@@ -88,6 +94,10 @@ public final class GgufModel implements AutoCloseable {
     }
 
     public Optional<TensorInfo> find(String name) {
+        Replacement r = replaced.get(name);
+        if (r != null) {
+            return Optional.of(r.info());
+        }
         GgufFile f = owner.get(name);
         return f == null ? Optional.empty() : f.find(name);
     }
@@ -97,11 +107,30 @@ public final class GgufModel implements AutoCloseable {
     }
 
     public MemorySegment data(TensorInfo t) {
+        Replacement r = replaced.get(t.name());
+        if (r != null && r.info().equals(t)) {
+            return r.data();
+        }
         return owner.get(t.name()).data(t);
     }
 
     public MemorySegment data(String name) {
         return data(tensor(name));
+    }
+
+    /**
+     * Makes this open model give tensor {@code name} as {@code data} encoded as {@code type} from now on, without
+     * touching the file: a model opened on it evaluates another quantization of that tensor in memory.
+     */
+    public void replace(String name, GgmlType type, MemorySegment data) {
+        TensorInfo original = tensor(name);
+        TensorInfo info = original.withType(type);
+        if (data.byteSize() != info.nBytes()) {
+            throw new IllegalArgumentException(name + " as " + type + " takes " + info.nBytes() + " bytes, got "
+                    + data.byteSize());
+        }
+        tensors.set(tensors.indexOf(original), info);
+        replaced.put(name, new Replacement(info, data));
     }
 
     /** Total bytes of all parts. */

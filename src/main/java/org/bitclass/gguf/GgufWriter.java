@@ -54,7 +54,7 @@ public final class GgufWriter implements AutoCloseable {
 
     private static GgufWriter create(Path target, GgufMetadata metadata, List<TensorInfo> tensors, int version,
                                      boolean padHeader) throws IOException {
-        int alignment = metadata.find("general.alignment").map(v -> (int) v.asLong()).orElse(GgufFile.DEFAULT_ALIGNMENT);
+        int alignment = alignment(metadata);
         List<TensorInfo> laidOut = layOut(tensors, alignment);
         Path temp = TempFiles.beside(target);
         FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -145,7 +145,31 @@ public final class GgufWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * The size of the GGUF v3 file {@link #create} writes for {@code metadata} and {@code tensors}: the header, then
+     * every tensor padded to the alignment, as llama-quantize pads them.
+     */
+    public static long fileSize(GgufMetadata metadata, List<TensorInfo> tensors) {
+        int alignment = alignment(metadata);
+        long size = GgufHeaderParser.padTo(header(metadata, 3, layOut(tensors, alignment)).remaining(), alignment);
+        for (TensorInfo t : tensors) {
+            size += GgufHeaderParser.padTo(t.nBytes(), alignment);
+        }
+        return size;
+    }
+
+    private static int alignment(GgufMetadata metadata) {
+        return metadata.find("general.alignment").map(v -> (int) v.asLong()).orElse(GgufFile.DEFAULT_ALIGNMENT);
+    }
+
     private void writeHeader(GgufMetadata metadata, int version, boolean padHeader) throws IOException {
+        writeFully(header(metadata, version, tensors));
+        if (padHeader || !tensors.isEmpty()) {
+            pad();
+        }
+    }
+
+    private static ByteBuffer header(GgufMetadata metadata, int version, List<TensorInfo> tensors) {
         HeaderBuffer h = new HeaderBuffer();
         h.putInt(GgufHeaderParser.MAGIC);
         h.putInt(version);
@@ -165,10 +189,7 @@ public final class GgufWriter implements AutoCloseable {
             h.putInt(t.type().id);
             h.putLong(t.offset());
         }
-        writeFully(h.finish());
-        if (padHeader || !tensors.isEmpty()) {
-            pad();
-        }
+        return h.finish();
     }
 
     private void pad() throws IOException {

@@ -63,7 +63,7 @@ public final class DenseTransformer extends Transformer {
      *
      * @return logits {@code [n_out × n_vocab]}: every token's if {@code allLogits}, else the last token's
      */
-    private float[] forward(KvCache cache, int[] tokens, int startPos, boolean allLogits) {
+    private float[] forward(KvCache cache, int[] tokens, int startPos, boolean allLogits, LayerTap tap) {
         ModelConfig c = config;
         int nTok = tokens.length;
         int dim = c.nEmbd();
@@ -78,15 +78,16 @@ public final class DenseTransformer extends Transformer {
         float[] up = new float[nTok * c.nFf()];           // [T × n_ff]
         float[] angles = new float[nTok * c.ropeDims()];  // [T × n_rot] (cos, sin) per rotated pair
 
+        boolean given = tap.load(x);
         for (int t = 0; t < nTok; t++) {
-            if (tokens[t] < 0 || tokens[t] >= c.nVocab()) {
-                throw new IllegalArgumentException("token id " + tokens[t] + " is outside the vocabulary of " + c.nVocab());
+            if (!given) {
+                embed(tokens[t], x, t * dim);
             }
-            tokenEmbedding.decodeRows(tokens[t], 1, x, t * dim);
             rope.angles(startPos + t, angles, t * c.ropeDims());
         }
 
-        for (int l = 0; l < layers.length; l++) {
+        for (int l = tap.from(); l < layers.length; l++) {
+            tap.record(l, x);
             Layer layer = layers[l];
             rmsNormRows(x, layer.attnNorm, xn, nTok);
             multiply(xn, nTok, layer.q.into(q), layer.k.into(k), layer.v.into(v));
@@ -117,6 +118,16 @@ public final class DenseTransformer extends Transformer {
         return logits(x, nTok, allLogits);
     }
 
+    @Override
+    float[] runFresh(int[] tokens, LayerTap tap) {
+        return forward(new KvCache(config.nLayer(), tokens.length, config.kvDim()), tokens, 0, true, tap);
+    }
+
+    @Override
+    public int layerCount() {
+        return layers.length;
+    }
+
     private final class DenseSession extends CachedSession {
 
         DenseSession(KvCache cache) {
@@ -133,7 +144,7 @@ public final class DenseTransformer extends Transformer {
 
         @Override
         float[] evaluate(int[] batch, int pos, boolean allLogits) {
-            return DenseTransformer.this.forward(cache, batch, pos, allLogits);
+            return DenseTransformer.this.forward(cache, batch, pos, allLogits, LayerTap.NONE);
         }
 
         @Override

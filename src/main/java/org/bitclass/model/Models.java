@@ -17,7 +17,11 @@ public final class Models {
     }
 
     public static LanguageModel open(Path path, int threads) throws IOException {
-        GgufModel gguf = GgufModel.open(path);
+        return open(GgufModel.open(path), threads);
+    }
+
+    /** Opens an already opened file (with its in-memory replacements); the model takes ownership of it. */
+    public static LanguageModel open(GgufModel gguf, int threads) {
         WorkerPool pool = null;
         try {
             Architecture arch = Architecture.of(gguf.metadata().architecture());

@@ -5,6 +5,8 @@ import org.bitclass.quant.QuantCodec;
 import org.bitclass.quant.QuantRegistry;
 
 import java.lang.foreign.MemorySegment;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * A block-quantized matrix of a type without an integer kernel ({@link IntegerDotMatrix}), multiplied by decoding
@@ -13,6 +15,18 @@ import java.lang.foreign.MemorySegment;
  * Q4_1 and Q5_1 differ a little more, because llama.cpp rounds their activation block sums to F16.
  */
 final class QuantizedMatrix extends FloatDotMatrix {
+
+    /**
+     * Keys of this class's prepared inputs (rounded floats), one per activation format: an integer matrix of the same
+     * format in the same product group prepares Q8 blocks instead, so the two must not share a key.
+     */
+    private static final Map<ActivationQuantizer, Object> ROUNDED_INPUTS = new EnumMap<>(ActivationQuantizer.class);
+
+    static {
+        for (ActivationQuantizer a : ActivationQuantizer.values()) {
+            ROUNDED_INPUTS.put(a, new Object());
+        }
+    }
 
     private final QuantCodec codec;
     private final ActivationQuantizer activations;
@@ -41,7 +55,7 @@ final class QuantizedMatrix extends FloatDotMatrix {
 
     @Override
     Object inputFormat() {
-        return activations;
+        return ROUNDED_INPUTS.get(activations);
     }
 
     @Override

@@ -124,7 +124,8 @@ public final class Qwen35Transformer extends Transformer {
      *
      * @return logits {@code [n_out × n_vocab]}: every token's if {@code allLogits}, else the last token's
      */
-    private float[] forward(KvCache cache, DeltaNetState memory, int[] tokens, int startPos, boolean allLogits) {
+    private float[] forward(KvCache cache, DeltaNetState memory, int[] tokens, int startPos, boolean allLogits,
+                            LayerTap tap) {
         Qwen35Config c = config;
         int nTok = tokens.length;
         int dim = c.nEmbd();
@@ -149,15 +150,16 @@ public final class Qwen35Transformer extends Transformer {
         float[] beta = new float[nTok * c.valueHeads()];    // [T × H_v] update projection, then σ(β)
         float[] y = new float[nTok * c.valueDim()];         // [T × H_v·d] gated, normed delta-rule output
 
+        boolean given = tap.load(x);
         for (int t = 0; t < nTok; t++) {
-            if (tokens[t] < 0 || tokens[t] >= c.nVocab()) {
-                throw new IllegalArgumentException("token id " + tokens[t] + " is outside the vocabulary of " + c.nVocab());
+            if (!given) {
+                embed(tokens[t], x, t * dim);
             }
-            tokenEmbedding.decodeRows(tokens[t], 1, x, t * dim);
             rope.angles(startPos + t, angles, t * c.ropeDims());
         }
 
-        for (int l = 0; l < layers.length; l++) {
+        for (int l = tap.from(); l < layers.length; l++) {
+            tap.record(l, x);
             Layer layer = layers[l];
             rmsNormRows(x, layer.attnNorm, xn, nTok);
             if (layer.deltaNet != null) {
@@ -213,6 +215,17 @@ public final class Qwen35Transformer extends Transformer {
         }
     }
 
+    @Override
+    float[] runFresh(int[] tokens, LayerTap tap) {
+        return forward(new KvCache(config.attentionLayers(), tokens.length, config.kvDim()), new DeltaNetState(config),
+                tokens, 0, true, tap);
+    }
+
+    @Override
+    public int layerCount() {
+        return layers.length;
+    }
+
     /** A sequence: the attention layers' KV cache and the DeltaNet layers' recurrent state. */
     private final class HybridSession extends CachedSession implements RecurrentSession {
         private final DeltaNetState memory;
@@ -235,7 +248,7 @@ public final class Qwen35Transformer extends Transformer {
 
         @Override
         float[] evaluate(int[] batch, int pos, boolean allLogits) {
-            return Qwen35Transformer.this.forward(cache, memory, batch, pos, allLogits);
+            return Qwen35Transformer.this.forward(cache, memory, batch, pos, allLogits, LayerTap.NONE);
         }
 
         @Override

@@ -69,6 +69,41 @@ abstract class Transformer implements LanguageModel {
         gguf.close();
     }
 
+    /** Writes token {@code token}'s embedding row into {@code x[offset..]}, or refuses an id outside the vocabulary. */
+    void embed(int token, float[] x, int offset) {
+        if (token < 0 || token >= nVocab) {
+            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + nVocab);
+        }
+        tokenEmbedding.decodeRows(token, 1, x, offset);
+    }
+
+    /** Runs {@code tokens} as one batch of a fresh sequence at position 0 through {@code tap}; all logits. */
+    abstract float[] runFresh(int[] tokens, LayerTap tap);
+
+    @Override
+    public float[][] blockInputs(int[] tokens) {
+        checkOneBatch(tokens);
+        float[][] inputs = new float[layerCount()][];
+        runFresh(tokens, new LayerTap(0, null, inputs));
+        return inputs;
+    }
+
+    @Override
+    public float[] logitsFrom(int[] tokens, int block, float[] input) {
+        checkOneBatch(tokens);
+        if (block < 0 || block >= layerCount() || input.length != tokens.length * nEmbd) {
+            throw new IllegalArgumentException("block " + block + " with " + input.length + " input values for "
+                    + tokens.length + " tokens");
+        }
+        return runFresh(tokens, new LayerTap(block, input, null));
+    }
+
+    private static void checkOneBatch(int[] tokens) {
+        if (tokens.length == 0 || tokens.length > Ubatches.MAX_BATCH) {
+            throw new IllegalArgumentException("a traced run takes 1 to " + Ubatches.MAX_BATCH + " tokens, got " + tokens.length);
+        }
+    }
+
     /** {@code out[r] = RMSNorm(in[r]) ⊙ weight} for each of {@code nRows} rows of {@code n_embd} values. */
     void rmsNormRows(float[] in, float[] weight, float[] out, int nRows) {
         for (int r = 0; r < nRows; r++) {
