@@ -159,7 +159,7 @@ public final class ModelQuantizer {
     }
 
     /** Input metadata with llama-quantize's changes: keys it sets move to the end, split keys go. */
-    GgufMetadata metadata(GgufMetadata input) {
+    public GgufMetadata metadata(GgufMetadata input) {
         GgufMetadata m = new GgufMetadata(input);
         m.remove("general.quantization_version").putUInt32("general.quantization_version", 2);
         m.remove("general.file_type").putUInt32("general.file_type", fileType.id);
