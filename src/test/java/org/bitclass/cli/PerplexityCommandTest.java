@@ -58,9 +58,9 @@ class PerplexityCommandTest {
         // file's stored log-probabilities: another float summation, so equal to about 1e-5 whatever the CPU
         double ppl = Double.parseDouble(written.out().lines().filter(l -> l.startsWith("Final estimate"))
                 .findFirst().orElseThrow().split(" ")[4]);
-        Matcher base = Pattern.compile("Mean PPL\\(base\\) {16}: +(\\d+\\.\\d{6}) ±").matcher(r.out());
-        assertThat(base.find()).as(r.out()).isTrue();
-        assertThat(Double.parseDouble(base.group(1))).isCloseTo(ppl, withinPercentage(0.002));
+        Matcher basePpl = Pattern.compile("Mean PPL\\(base\\) {16}: +(\\d+\\.\\d{6}) ±").matcher(r.out());
+        assertThat(basePpl.find()).as(r.out()).isTrue();
+        assertThat(Double.parseDouble(basePpl.group(1))).isCloseTo(ppl, withinPercentage(0.002));
     }
 
     @Test
