@@ -25,10 +25,11 @@ import java.util.Map;
  * @param measuredKld   the measured mean KL divergence on the calibration tokens (NaN when not measured)
  * @param stock         the stock recipe compared with, or null
  * @param stockKld      its measured mean KL divergence on the same tokens (NaN when not measured)
+ * @param note          what the closed loop decided, when it changed the solver's answer
  */
 public record Allocation(String schema, String model, String imatrix, String fileType, long budgetBytes,
                          long fileBytes, double bpw, double predictedKld, double measuredKld, String stock,
-                         long stockBytes, double stockKld, List<Entry> tensors) {
+                         long stockBytes, double stockKld, String note, List<Entry> tensors) {
 
     public static final String SCHEMA = "bitclass.allocation/1";
 
@@ -56,9 +57,14 @@ public record Allocation(String schema, String model, String imatrix, String fil
         return out;
     }
 
-    public Allocation withMeasured(double measured, double stockMeasured) {
+    public Allocation withMeasured(double measured, String stockName, long stockFileBytes, double stockMeasured) {
         return new Allocation(schema, model, imatrix, fileType, budgetBytes, fileBytes, bpw, predictedKld, measured,
-                stock, stockBytes, stockMeasured, tensors);
+                stockName, stockFileBytes, stockMeasured, note, tensors);
+    }
+
+    public Allocation withNote(String text) {
+        return new Allocation(schema, model, imatrix, fileType, budgetBytes, fileBytes, bpw, predictedKld, measuredKld,
+                stock, stockBytes, stockKld, text, tensors);
     }
 
     public void write(Path path) throws IOException {

@@ -212,19 +212,36 @@ public final class Allocator implements AutoCloseable {
                     budgetBytes, fixedBytes + solver.minimumBytes()));
         }
         int[] choice = solver.solve(tensorBudget);
-        List<Allocation.Entry> entries = new ArrayList<>();
         Map<String, GgmlType> types = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
-            Solver.Item item = items.get(i);
-            TypeOption o = item.options().get(choice[i]);
-            entries.add(new Allocation.Entry(item.name(), o.type().name(), o.bytes(), o.error(), item.slope(),
-                    pins.containsKey(item.name())));
-            types.put(item.name(), o.type());
+            types.put(items.get(i).name(), items.get(i).options().get(choice[i]).type());
         }
-        List<TensorInfo> plan = reference.stream().map(t -> types.containsKey(t.name()) ? t.withType(types.get(t.name())) : t).toList();
-        long fileBytes = fileBytes(fileType, plan);
+        return describe(reference.stream().map(t -> t.withType(types.getOrDefault(t.name(), t.type()))).toList(),
+                fileType, budgetBytes, sensitivity, pins.keySet());
+    }
+
+    /** {@code plan} (every tensor with its type) as an allocation record, with the predictions for its types. */
+    public Allocation asAllocation(RecipePlan plan, long budgetBytes, SensitivityTable sensitivity) throws IOException {
+        return describe(plan.tensors(), plan.fileType(), budgetBytes, sensitivity, java.util.Set.of());
+    }
+
+    private Allocation describe(List<TensorInfo> plan, FileType fileType, long budgetBytes, SensitivityTable sensitivity,
+                                java.util.Set<String> pinned) throws IOException {
+        Map<String, List<TypeOption>> options = errors();
+        Map<String, TensorProbe> probes = sensitivity.byName();
+        Map<String, TensorInfo> byName = plan.stream().collect(Collectors.toMap(TensorInfo::name, t -> t));
+        List<Allocation.Entry> entries = new ArrayList<>();
+        double predicted = 0;
+        for (TensorInfo t : placed) {
+            GgmlType type = byName.get(t.name()).type();
+            TypeOption o = options.get(t.name()).stream().filter(x -> x.type() == type).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException(t.name() + " gets " + type + ", which the allocator does not measure"));
+            double slope = probes.get(t.name()).slope();
+            predicted += slope * o.error();
+            entries.add(new Allocation.Entry(t.name(), type.name(), o.bytes(), o.error(), slope, pinned.contains(t.name())));
+        }
         return new Allocation(Allocation.SCHEMA, modelPath.toString(), imatrixName, fileType.name(), budgetBytes,
-                fileBytes, bpw(plan), solver.damage(choice), Double.NaN, null, 0, Double.NaN, entries);
+                fileBytes(fileType, plan), bpw(plan), predicted, Double.NaN, null, 0, Double.NaN, null, entries);
     }
 
     private static TypeOption pinned(TensorInfo t, GgmlType pin, List<TypeOption> all) {
