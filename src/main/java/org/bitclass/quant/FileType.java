@@ -41,8 +41,15 @@ public enum FileType {
         this.baseType = baseType;
     }
 
-    /** Parses a file type or a plain tensor type name as llama-quantize accepts it (case-insensitive). */
+    /**
+     * Parses a file type as llama-quantize accepts it: a name in any case, a plain tensor type name (Q3_K, Q4_K,
+     * Q5_K: the _M recipes) or the numeric id.
+     */
     public static Optional<FileType> parse(String name) {
+        if (!name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9') && name.length() < 10) {
+            int id = Integer.parseInt(name);
+            return Arrays.stream(values()).filter(f -> f.id == id).findFirst();
+        }
         String n = name.toUpperCase(Locale.ROOT);
         String canonical = switch (n) {
             case "Q3_K" -> "Q3_K_M";

@@ -37,10 +37,19 @@ public final class QuantizableTensors {
 
     public static boolean allowsQuantization(TensorInfo t) {
         String name = t.name();
-        if (t.nDims() < 2 || !name.endsWith("weight") || NEVER_EXACT.contains(name)) {
+        if (ggmlDims(t) < 2 || !name.endsWith("weight") || NEVER_EXACT.contains(name)) {
             return false;
         }
         return NEVER.stream().noneMatch(name::contains);
+    }
+
+    /** Dimensions as ggml counts them ({@code ggml_n_dims}): trailing dimensions of size 1 do not count. */
+    static int ggmlDims(TensorInfo t) {
+        int n = t.nDims();
+        while (n > 1 && t.dim(n - 1) == 1) {
+            n--;
+        }
+        return n;
     }
 
     /** The block number of a {@code blk.N.} tensor, or -1 for tensors outside the blocks. */
