@@ -142,8 +142,7 @@ public final class Allocator implements AutoCloseable {
             }
             double error = errors.get(t.name()).stream().filter(o -> o.type() == type).findFirst().orElseThrow().error();
             int layer = QuantizableTensors.layerOf(t.name());
-            String role = t.name().replaceFirst("^blk\\.\\d+\\.", "").replaceFirst("\\.weight$", "");
-            probes.add(new TensorProbe(t.name(), layer, role, hessian.getOrDefault(t.name(), 0.0), type.name(), error, kld));
+            probes.add(new TensorProbe(t.name(), layer, role(t), hessian.getOrDefault(t.name(), 0.0), type.name(), error, kld));
             listener.step(String.format(Locale.ROOT, "%s KLD %.5f", t.name(), kld));
         }
         double rho = probes.size() < 2 ? Double.NaN : Spearman.correlation(
@@ -156,6 +155,27 @@ public final class Allocator implements AutoCloseable {
             table.write(cache);
         }
         return table;
+    }
+
+    /**
+     * A table weighing each tensor by its Hessian-diagonal figure alone (no calibration text): the damage of an
+     * error is then {@code S·e}, the expected squared output error, in place of a measured KLD.
+     */
+    public SensitivityTable hessianSensitivity() throws IOException {
+        if (imatrix == null) {
+            throw new IllegalArgumentException("weighing tensors without a calibration text needs an imatrix");
+        }
+        errors();
+        Map<String, Double> hessian = SensitivityAnalysis.analyze(model, imatrix).tensors().stream()
+                .collect(Collectors.toMap(TensorSensitivity::name, TensorSensitivity::sensitivity));
+        List<TensorProbe> probes = placed.stream().map(t -> new TensorProbe(t.name(), QuantizableTensors.layerOf(t.name()),
+                role(t), hessian.getOrDefault(t.name(), 0.0), "none", 1, hessian.getOrDefault(t.name(), 0.0))).toList();
+        return new SensitivityTable(SensitivityTable.SCHEMA, "hessian", modelPath.toString(), imatrixName, null, 0, 0, 0,
+                1, probes);
+    }
+
+    private static String role(TensorInfo t) {
+        return t.name().replaceFirst("^blk\\.\\d+\\.", "").replaceFirst("\\.weight$", "");
     }
 
     /** The first block whose computation reads tensor {@code t}, or -1 for the token embedding. */

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 "", "'bitclass COMMAND --help' explains each command with examples."},
         subcommands = {
                 CommandLine.HelpCommand.class,
+                AllocateCommand.class,
                 BenchCommand.class,
                 BenchQuantizeCommand.class,
                 ChatCommand.class,
