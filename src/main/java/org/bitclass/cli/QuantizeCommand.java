@@ -1,6 +1,9 @@
 package org.bitclass.cli;
 
 import me.tongfei.progressbar.ProgressBar;
+import org.bitclass.alloc.RecipeOptions;
+import org.bitclass.alloc.RecipePlan;
+import org.bitclass.alloc.StockRecipe;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
@@ -9,29 +12,59 @@ import org.bitclass.quant.Imatrix;
 import org.bitclass.quant.ModelQuantizer;
 import org.bitclass.quant.TensorTypeOverrides;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
+import java.util.stream.Collectors;
 
-/** {@code bitclass quantize}: one type for every weight matrix, like {@code llama-quantize --pure}. */
+/** {@code bitclass quantize}: llama-quantize's stock recipes and options, bit-exact. */
 @Command(name = "quantize",
-        header = "Quantize a model to one type, bit-exact with llama-quantize --pure.", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Quantize every weight matrix of a model (token embedding included) to one type, bit-exact with",
-                "llama-quantize --pure. Vectors (norms, biases) keep their type. A row length the type's block does",
-                "not divide falls back to llama.cpp's compatible type. The output appears only when complete."},
-        footer = {"", "Types: Q8_0, Q6_K, Q5_K, Q4_K, Q3_K, Q2_K, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, F16, BF16, F32",
-                "       (file-type names such as Q4_K_M are accepted and give the same uniform type here).",
-                "", "Examples:",
-                "  bitclass quantize model-bf16.gguf model-q4k.gguf --type Q4_K --imatrix imatrix.gguf",
-                "  bitclass quantize in.gguf out.gguf --type Q4_K --tensor-type 'ffn_down=Q6_K' --tensor-type 'attn_v=Q8_0'"})
+        header = "Quantize a model like llama-quantize: its recipes (Q4_K_M ...), bit-exact.",
+        mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Quantize a model with llama-quantize's stock recipe for a file type (Q4_K_M:",
+                "most matrices Q4_K; attn_v and ffn_down of chosen layers and the output",
+                "head Q6_K), choosing every tensor's type as llama-quantize does and writing",
+                "its bytes. --pure gives every weight matrix the file type's base type",
+                "instead. Vectors (norms, biases) keep their type. A row length a type's",
+                "block does not divide falls back to llama.cpp's compatible type. The output",
+                "appears only when complete. llama-quantize's positional form",
+                "IN OUT TYPE [THREADS] works too."},
+        footer = {"",
+                "File types: Q2_K, Q3_K_S, Q3_K_M, Q3_K_L, Q4_K_S, Q4_K_M, Q5_K_S, Q5_K_M,",
+                "  Q6_K, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, F16, BF16, F32, or",
+                "  their numeric ids; Q3_K, Q4_K and Q5_K mean the _M recipes, as in",
+                "  llama-quantize.",
+                "Tensor types (for --pure's uniform type and the type options): Q8_0, Q6_K,",
+                "  Q5_K, Q4_K, Q3_K, Q2_K, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, F16, BF16,",
+                "  F32.",
+                "--tensor-type rules apply only to quantized file types (not F16, BF16,",
+                "  F32); the text before '=' is lower-cased, as llama-quantize does.",
+                "",
+                "Examples:",
+                "  bitclass quantize model-bf16.gguf model-Q4_K_M.gguf Q4_K_M",
+                "  bitclass quantize in.gguf out.gguf --type Q4_K_M --imatrix imatrix.gguf",
+                "  bitclass quantize in.gguf out.gguf --type Q4_K --pure -t 8",
+                "  bitclass quantize in.gguf out.gguf --type Q4_K_M \\",
+                "      --tensor-type 'ffn_down=q6_k' --output-tensor-type q8_0"})
 public final class QuantizeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "IN", description = "model to quantize (F32, F16 or BF16 GGUF)")
     Path input;
@@ -39,37 +72,64 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "OUT", description = "GGUF file to write")
     Path output;
 
-    @Option(names = {"-t", "--type"}, required = true, paramLabel = "TYPE", description = "the type for every weight matrix")
-    String typeName;
+    @Parameters(index = "2", arity = "0..1", paramLabel = "TYPE", description = "file type, as --type")
+    String positionalType;
+
+    @Parameters(index = "3", arity = "0..1", paramLabel = "THREADS", description = "threads, as --threads")
+    Integer positionalThreads;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "file type: its recipe (or with --pure its base type)")
+    String typeOption;
+
+    @Option(names = "--pure", description = "one type for every weight matrix, no recipe (llama-quantize --pure)")
+    boolean pure;
 
     @Option(names = "--imatrix", paramLabel = "FILE", description = "importance matrix (llama.cpp's GGUF or .dat format)")
     Path imatrixFile;
 
+    @Option(names = "--output-tensor-type", paramLabel = "TYPE",
+            description = "type of output.weight (and of token_embd.weight when the head is tied to it)")
+    String outputType;
+
+    @Option(names = "--token-embedding-type", paramLabel = "TYPE", description = "type of token_embd.weight")
+    String tokenEmbeddingType;
+
     @Option(names = "--tensor-type", paramLabel = "REGEX=TYPE",
-            description = "give tensors whose name matches REGEX another type; repeatable, the first match wins")
-    List<String> overrides = new ArrayList<>();
+            description = "give tensors whose name matches REGEX this type; repeatable, the first match wins")
+    List<String> tensorTypes = new ArrayList<>();
+
+    @Option(names = "--tensor-type-file", paramLabel = "FILE",
+            description = "REGEX=TYPE rules separated by spaces or newlines, in order with --tensor-type")
+    List<Path> tensorTypeFiles = new ArrayList<>();
 
     @Option(names = "--allow-requantize", description = "allow tensors that are already quantized to be quantized again")
     boolean allowRequantize;
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
-    int threads = Runtime.getRuntime().availableProcessors();
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
+    Integer threadsOption;
 
     @Override
     public Integer call() throws Exception {
-        FileType fileType = FileType.parse(typeName).orElseThrow(() -> new IllegalArgumentException(
-                "unknown type '" + typeName + "'; valid types: " + FileType.validNames() + ", Q3_K, Q4_K, Q5_K"));
-        Function<TensorInfo, GgmlType> typeOf = TensorTypeOverrides.parse(overrides).over(fileType.baseType);
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
-        }
+        FileType fileType = fileType();
+        int threads = threads();
+        RecipeOptions options = RecipeOptions.DEFAULT.withPure(pure)
+                .withOutputType(outputType == null ? null : TensorTypeOverrides.parseType(outputType, "--output-tensor-type"))
+                .withTokenEmbeddingType(tokenEmbeddingType == null ? null
+                        : TensorTypeOverrides.parseType(tokenEmbeddingType, "--token-embedding-type"))
+                .withTensorTypes(TensorTypeOverrides.parse(tensorTypeRules()))
+                .withImatrix(imatrixFile != null);
         if (Files.exists(output) && Files.isSameFile(input, output)) {
             throw new IllegalArgumentException("the output would overwrite the input " + input);
         }
         Imatrix imatrix = imatrixFile == null ? null : Imatrix.read(imatrixFile);
         String imatrixName = imatrixFile == null ? null : imatrixFile.toString();
         try (GgufModel model = GgufModel.open(input)) {
-            ModelQuantizer quantizer = new ModelQuantizer(typeOf, fileType, imatrix, imatrixName, allowRequantize, threads);
+            RecipePlan plan = new StockRecipe(fileType, options).plan(model);
+            plan.warnings().forEach(System.err::println);
+            System.out.println(describe(plan, pure));
+            Map<String, GgmlType> types = plan.types();
+            ModelQuantizer quantizer = new ModelQuantizer(t -> types.get(t.name()), fileType, imatrix, imatrixName,
+                    allowRequantize, threads);
             long start = System.nanoTime();
             ModelQuantizer.Summary summary;
             try (ProgressBar bar = Progress.bar("quantize", model.tensors().size(), "tensors")) {
@@ -86,5 +146,54 @@ public final class QuantizeCommand implements Callable<Integer> {
                     summary.bytesIn() / 1e6 / seconds);
         }
         return 0;
+    }
+
+    private FileType fileType() {
+        if (typeOption != null && positionalType != null) {
+            throw new IllegalArgumentException("give the type once: --type " + typeOption + " and " + positionalType);
+        }
+        String name = typeOption != null ? typeOption : positionalType;
+        if (name == null) {
+            throw new IllegalArgumentException("no type given: quantize IN OUT TYPE, or --type TYPE");
+        }
+        return FileType.parse(name).orElseThrow(() -> new IllegalArgumentException(
+                "unknown type '" + name + "'; valid types: " + FileType.validNames() + ", Q3_K, Q4_K, Q5_K"));
+    }
+
+    private int threads() {
+        if (threadsOption != null && positionalThreads != null) {
+            throw new IllegalArgumentException("give the threads once: --threads " + threadsOption + " and " + positionalThreads);
+        }
+        Integer n = threadsOption != null ? threadsOption : positionalThreads;
+        if (n == null) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1");
+        }
+        return n;
+    }
+
+    /** --tensor-type rules and the rules of --tensor-type-file files, in the order they were given. */
+    private List<String> tensorTypeRules() throws IOException {
+        List<String> rules = new ArrayList<>();
+        Iterator<String> inline = tensorTypes.iterator();
+        Iterator<Path> files = tensorTypeFiles.iterator();
+        for (ArgSpec arg : spec.commandLine().getParseResult().matchedArgs()) {
+            if (arg instanceof OptionSpec o && o.longestName().equals("--tensor-type")) {
+                rules.add(inline.next());
+            } else if (arg instanceof OptionSpec o && o.longestName().equals("--tensor-type-file")) {
+                rules.addAll(TensorTypeOverrides.readFile(files.next()));
+            }
+        }
+        return rules;
+    }
+
+    /** One line: the recipe and how many tensors get each type. */
+    private static String describe(RecipePlan plan, boolean pure) {
+        Map<GgmlType, Long> counts = new TreeMap<>(plan.tensors().stream()
+                .collect(Collectors.groupingBy(TensorInfo::type, Collectors.counting())));
+        return plan.fileType() + (pure ? " --pure" : "") + ": " + counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 }

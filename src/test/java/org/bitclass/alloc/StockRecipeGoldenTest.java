@@ -1,12 +1,9 @@
 package org.bitclass.alloc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.bitclass.gguf.GgmlType;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
-import org.bitclass.quant.FileType;
 import org.bitclass.quant.QuantizableTensors;
+import org.bitclass.testutil.GoldenRecipe;
 import org.bitclass.testutil.SharedData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,11 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,32 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StockRecipeGoldenTest {
 
-    /** One golden file: the file type, the tensors in llama-quantize's order with its types, and its totals. */
-    record Golden(String model, FileType fileType, Map<String, GgmlType> types, List<TensorInfo> tensors,
-                  double quantSizeMib, double bpw) {
-
-        static Golden read(Path file) throws IOException {
-            JsonNode root = new ObjectMapper().readTree(file.toFile());
-            Map<String, GgmlType> types = new LinkedHashMap<>();
-            List<TensorInfo> tensors = new ArrayList<>();
-            for (JsonNode t : root.get("tensors")) {
-                String name = t.get("name").asText();
-                long[] shape = new long[t.get("shape").size()];
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = t.get("shape").get(i).asLong();
-                }
-                types.put(name, GgmlType.byName(t.get("type").asText()).orElseThrow());
-                // the golden models are F32; the shapes keep the dry run's trailing 1s ([256, 1] for a vector)
-                tensors.add(new TensorInfo(name, shape, GgmlType.F32, 0));
-            }
-            return new Golden(root.get("model").asText(), FileType.parse(root.get("ftype").asText()).orElseThrow(),
-                    types, tensors, root.get("quant_size_mib").asDouble(), root.get("bpw").asDouble());
-        }
-    }
-
-    static Stream<Path> goldenFiles() throws IOException {
+    static Stream<String> goldenFiles() throws IOException {
         try (Stream<Path> files = Files.list(SharedData.path("golden/recipes"))) {
-            List<Path> list = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+            List<String> list = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
             assertThat(list).hasSizeGreaterThanOrEqualTo(28);
             return list.stream();
         }
@@ -62,8 +33,8 @@ class StockRecipeGoldenTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("goldenFiles")
-    void everyTensorGetsLlamaQuantizesTypeAndTheTotalsMatch(Path file) throws IOException {
-        Golden golden = Golden.read(file);
+    void everyTensorGetsLlamaQuantizesTypeAndTheTotalsMatch(String file) throws IOException {
+        GoldenRecipe golden = GoldenRecipe.read(SharedData.path("golden/recipes/" + file));
         // the JSON is in llama.cpp's visiting order; feed it reversed so that our plan has to restore that order
         RecipePlan plan = new StockRecipe(golden.fileType(), RecipeOptions.DEFAULT)
                 .plan(golden.tensors().reversed(), hparamsFromShapes(golden.model(), golden.tensors()));
@@ -79,8 +50,8 @@ class StockRecipeGoldenTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("goldenFiles")
-    void theMinimaFileItselfGivesTheSamePlan(Path file) throws IOException {
-        Golden golden = Golden.read(file);
+    void theMinimaFileItselfGivesTheSamePlan(String file) throws IOException {
+        GoldenRecipe golden = GoldenRecipe.read(SharedData.path("golden/recipes/" + file));
         if (!golden.model().equals("minima-qwen3")) {
             return;
         }
