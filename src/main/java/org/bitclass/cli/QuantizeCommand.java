@@ -1,6 +1,7 @@
 package org.bitclass.cli;
 
 import me.tongfei.progressbar.ProgressBar;
+import org.bitclass.alloc.Allocation;
 import org.bitclass.alloc.RecipeOptions;
 import org.bitclass.alloc.RecipePlan;
 import org.bitclass.alloc.StockRecipe;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,6 +62,9 @@ import java.util.stream.Collectors;
                 "  bitclass quantize model-bf16.gguf model-Q4_K_M.gguf Q4_K_M",
                 "  bitclass quantize in.gguf out.gguf --type Q4_K_M --imatrix imatrix.gguf",
                 "  bitclass quantize in.gguf out.gguf --type Q4_K --pure -t 8",
+                "  bitclass quantize in.gguf out.gguf --recipe recipe.json --imatrix imatrix.gguf",
+                "  bitclass quantize in.gguf out.gguf --imatrix imatrix.gguf --calib calib.txt \\",
+                "      --target-size Q4_K_M",
                 "  bitclass quantize in.gguf out.gguf --type Q4_K_M \\",
                 "      --tensor-type 'ffn_down=q6_k' --output-tensor-type q8_0"})
 public final class QuantizeCommand implements Callable<Integer> {
@@ -102,6 +108,12 @@ public final class QuantizeCommand implements Callable<Integer> {
             description = "REGEX=TYPE rules separated by spaces or newlines, in order with --tensor-type")
     List<Path> tensorTypeFiles = new ArrayList<>();
 
+    @Option(names = "--recipe", paramLabel = "RECIPE.json", description = "the types an allocation chose (bitclass allocate)")
+    Path recipe;
+
+    @Mixin
+    AllocationOptions allocation;
+
     @Option(names = "--allow-requantize", description = "allow tensors that are already quantized to be quantized again")
     boolean allowRequantize;
 
@@ -110,8 +122,9 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FileType fileType = fileType();
         int threads = threads();
+        Allocation allocated = allocation();
+        FileType fileType = allocated != null ? FileType.parse(allocated.fileType()).orElseThrow() : fileType();
         RecipeOptions options = RecipeOptions.DEFAULT.withPure(pure)
                 .withOutputType(outputType == null ? null : TensorTypeOverrides.parseType(outputType, "--output-tensor-type"))
                 .withTokenEmbeddingType(tokenEmbeddingType == null ? null
@@ -127,7 +140,12 @@ public final class QuantizeCommand implements Callable<Integer> {
             RecipePlan plan = new StockRecipe(fileType, options).plan(model);
             plan.warnings().forEach(System.err::println);
             System.out.println(describe(plan, pure));
-            Map<String, GgmlType> types = plan.types();
+            Map<String, GgmlType> types = new LinkedHashMap<>(plan.types());
+            if (allocated != null) {
+                types.putAll(allocated.types());
+                System.out.println(recipeSource() + ": " + allocated.tensors().size() + " tensors placed, "
+                        + allocated.fileBytes() + " bytes planned");
+            }
             ModelQuantizer quantizer = new ModelQuantizer(t -> types.get(t.name()), fileType, imatrix, imatrixName,
                     allowRequantize, threads);
             long start = System.nanoTime();
@@ -146,6 +164,37 @@ public final class QuantizeCommand implements Callable<Integer> {
                     summary.bytesIn() / 1e6 / seconds);
         }
         return 0;
+    }
+
+    /** The allocation asked for with --recipe or a budget, or null for a stock recipe. */
+    private Allocation allocation() throws IOException {
+        if (recipe != null && allocation.given()) {
+            throw new IllegalArgumentException("give either --recipe or a budget (--target-size, --target-bpw), not both");
+        }
+        if ((recipe != null || allocation.given()) && (typeOption != null || positionalType != null || pure)) {
+            throw new IllegalArgumentException("the recipe chooses the types: drop the TYPE and --pure");
+        }
+        if (recipe != null) {
+            Allocation a = Allocation.read(recipe);
+            if (a.imatrix() != null && imatrixFile == null) {
+                System.err.println("warning: " + recipe + " was allocated with the imatrix " + a.imatrix()
+                        + "; quantizing without one gives other errors than it planned for");
+            }
+            return a;
+        }
+        if (!allocation.given()) {
+            return null;
+        }
+        if (imatrixFile == null) {
+            throw new IllegalArgumentException("an allocation at a budget needs the model's --imatrix");
+        }
+        Allocation a = allocation.run(input, imatrixFile, tensorTypeRules(), threads());
+        AllocationOptions.print(a);
+        return a;
+    }
+
+    private String recipeSource() {
+        return recipe != null ? "recipe " + recipe : "allocation";
     }
 
     private FileType fileType() {
