@@ -226,11 +226,7 @@ public final class Allocator implements AutoCloseable {
         }
         Solver solver = new Solver(items);
         long tensorBudget = budgetBytes - fixedBytes;
-        if (solver.minimumBytes() > tensorBudget) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "the budget of %d bytes is too small: the smallest file this model can make is %d bytes",
-                    budgetBytes, fixedBytes + solver.minimumBytes()));
-        }
+        checkBudget(budgetBytes, fileType, reference, pins);
         int[] choice = solver.solve(tensorBudget);
         Map<String, GgmlType> types = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
@@ -238,6 +234,26 @@ public final class Allocator implements AutoCloseable {
         }
         return describe(reference.stream().map(t -> t.withType(types.getOrDefault(t.name(), t.type()))).toList(),
                 fileType, budgetBytes, sensitivity, pins.keySet());
+    }
+
+    /**
+     * Refuses, before any measurement, a budget below the smallest file the placed tensors can make (each at its
+     * smallest candidate, or its pinned type).
+     */
+    public void checkBudget(long budgetBytes, FileType fileType, List<TensorInfo> reference, Map<String, GgmlType> pins) {
+        Map<String, GgmlType> smallest = new HashMap<>();
+        for (TensorInfo t : placed) {
+            smallest.put(t.name(), pins.containsKey(t.name()) ? QuantRegistry.fallbackFor(pins.get(t.name()), t.rowLength())
+                    : TensorErrors.candidates(t.rowLength()).stream()
+                    .min(java.util.Comparator.comparingLong(type -> type.bytesFor(t.rowLength()))).orElseThrow());
+        }
+        long minimum = fileBytes(fileType, reference.stream()
+                .map(t -> t.withType(smallest.getOrDefault(t.name(), t.type()))).toList());
+        if (minimum > budgetBytes) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "the budget of %d bytes is too small: the smallest file this model can make is %d bytes",
+                    budgetBytes, minimum));
+        }
     }
 
     /** {@code plan} (every tensor with its type) as an allocation record, with the predictions for its types. */

@@ -72,9 +72,10 @@ final class AllocationOptions {
                      new Allocator.Options(chunks, 512, GgmlType.Q3_K, threads), bars)) {
             RecipeOptions recipe = RecipeOptions.DEFAULT.withImatrix(true);
             TargetAllocation.Target t = TargetAllocation.resolve(budget(), allocator, recipe);
+            Map<String, GgmlType> pins = pins(allocator.placed(), pinRules);
+            allocator.checkBudget(t.fileBytes(), t.stock().fileType(), t.stock().tensors(), pins);
             SensitivityTable sensitivity = calibration == null ? allocator.hessianSensitivity()
                     : allocator.sensitivity(calibration, sensitivityCache);
-            Map<String, GgmlType> pins = pins(allocator.placed(), pinRules);
             Allocation a = TargetAllocation.run(allocator, sensitivity, t, pins, calibration);
             bars.close();
             if (calibration != null) {
