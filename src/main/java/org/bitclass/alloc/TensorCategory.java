@@ -1,5 +1,8 @@
 package org.bitclass.alloc;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * The broad role llama-quantize's stock recipes give a tensor by its name ({@code tensor_get_category} in
  * llama.cpp's {@code src/llama-quant.cpp}). The name fragments are tested in a fixed order, so a fused
@@ -20,6 +23,18 @@ public enum TensorCategory {
     OUTPUT,
     OTHER;
 
+    /** Name fragments in the order llama.cpp tests them; the first one found in the name decides. */
+    private static final List<Map.Entry<String, TensorCategory>> BY_FRAGMENT = List.of(
+            Map.entry("attn_qkv.weight", ATTENTION_QKV),
+            Map.entry("attn_kv_b.weight", ATTENTION_KV_B),
+            Map.entry("attn_v.weight", ATTENTION_V),
+            Map.entry("attn_k.weight", ATTENTION_K),
+            Map.entry("attn_q.weight", ATTENTION_Q),
+            Map.entry("attn_output.weight", ATTENTION_OUTPUT),
+            Map.entry("ffn_up", FFN_UP),
+            Map.entry("ffn_gate", FFN_GATE),
+            Map.entry("ffn_down", FFN_DOWN));
+
     public static TensorCategory of(String name) {
         if (name.equals("output.weight")) {
             return OUTPUT;
@@ -27,34 +42,8 @@ public enum TensorCategory {
         if (name.equals("token_embd.weight") || name.equals("per_layer_token_embd.weight")) {
             return TOKEN_EMBD;
         }
-        if (name.contains("attn_qkv.weight")) {
-            return ATTENTION_QKV;
-        }
-        if (name.contains("attn_kv_b.weight")) {
-            return ATTENTION_KV_B;
-        }
-        if (name.contains("attn_v.weight")) {
-            return ATTENTION_V;
-        }
-        if (name.contains("attn_k.weight")) {
-            return ATTENTION_K;
-        }
-        if (name.contains("attn_q.weight")) {
-            return ATTENTION_Q;
-        }
-        if (name.contains("attn_output.weight")) {
-            return ATTENTION_OUTPUT;
-        }
-        if (name.contains("ffn_up")) {
-            return FFN_UP;
-        }
-        if (name.contains("ffn_gate")) {
-            return FFN_GATE;
-        }
-        if (name.contains("ffn_down")) {
-            return FFN_DOWN;
-        }
-        return OTHER;
+        return BY_FRAGMENT.stream().filter(e -> name.contains(e.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse(OTHER);
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.bitclass.quant;
 
 import org.bitclass.gguf.GgmlType;
-import org.bitclass.gguf.TensorInfo;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
@@ -97,11 +95,6 @@ public record TensorTypeOverrides(List<Rule> rules) {
     public Optional<GgmlType> typeFor(String tensorName) {
         OptionalInt i = firstMatch(tensorName);
         return i.isPresent() ? Optional.of(rules.get(i.getAsInt()).type()) : Optional.empty();
-    }
-
-    /** The type for each tensor: the first matching rule's, else {@code fallback}. */
-    public Function<TensorInfo, GgmlType> over(GgmlType fallback) {
-        return t -> typeFor(t.name()).orElse(fallback);
     }
 
     public boolean isEmpty() {
