@@ -101,18 +101,40 @@ public final class TargetAllocation {
         return out;
     }
 
-    /** Lines of the final table: types chosen by role and by layer, with counts and bytes. */
+    /**
+     * The final tables: per role and per layer, how many tensors got each type and the bytes they take.
+     */
     public static List<String> summary(Allocation a) {
-        Map<String, long[]> byRoleType = new LinkedHashMap<>();
-        for (Allocation.Entry e : a.tensors()) {
-            String role = e.name().replaceFirst("^blk\\.\\d+\\.", "").replaceFirst("\\.weight$", "");
-            long[] v = byRoleType.computeIfAbsent(role + " " + e.type(), k -> new long[2]);
-            v[0]++;
-            v[1] += e.bytes();
-        }
+        List<String> types = a.tensors().stream().map(Allocation.Entry::type).distinct()
+                .sorted(java.util.Comparator.comparingDouble(t -> GgmlType.valueOf(t).bitsPerWeight())).toList();
         List<String> lines = new ArrayList<>();
-        byRoleType.forEach((k, v) -> lines.add(String.format(java.util.Locale.ROOT, "%-28s %4d tensors %12d bytes",
-                k, v[0], v[1])));
+        lines.addAll(table("role", a, e -> e.name().replaceFirst("^blk\\.\\d+\\.", "").replaceFirst("\\.weight$", ""), types));
+        lines.add("");
+        lines.addAll(table("layer", a, e -> {
+            int layer = org.bitclass.quant.QuantizableTensors.layerOf(e.name());
+            return layer < 0 ? "-" : Integer.toString(layer);
+        }, types));
+        return lines;
+    }
+
+    private static List<String> table(String title, Allocation a, java.util.function.Function<Allocation.Entry, String> key,
+                                      List<String> types) {
+        Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        for (Allocation.Entry e : a.tensors()) {
+            counts.computeIfAbsent(key.apply(e), k -> new LinkedHashMap<>()).merge(e.type(), 1, Integer::sum);
+            bytes.merge(key.apply(e), e.bytes(), Long::sum);
+        }
+        StringBuilder header = new StringBuilder(String.format(java.util.Locale.ROOT, "%-12s", title));
+        types.forEach(t -> header.append(String.format(java.util.Locale.ROOT, " %7s", t)));
+        header.append("        bytes");
+        List<String> lines = new ArrayList<>(List.of(header.toString()));
+        counts.forEach((k, c) -> {
+            StringBuilder row = new StringBuilder(String.format(java.util.Locale.ROOT, "%-12s", k));
+            types.forEach(t -> row.append(String.format(java.util.Locale.ROOT, " %7s", c.containsKey(t) ? c.get(t) : "")));
+            row.append(String.format(java.util.Locale.ROOT, " %12d", bytes.get(k)));
+            lines.add(row.toString());
+        });
         return lines;
     }
 }
