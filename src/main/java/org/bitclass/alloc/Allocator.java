@@ -213,11 +213,13 @@ public final class Allocator implements AutoCloseable {
         Map<String, List<TypeOption>> options = errors();
         Map<String, TensorProbe> probes = sensitivity.byName();
         long fixedBytes = fileBytes(fileType, reference) - placedBytes(reference);
+        Map<String, GgmlType> stockTypes = reference.stream().collect(Collectors.toMap(TensorInfo::name, TensorInfo::type));
+        checkBudget(budgetBytes, fileType, reference, pins);
         List<Solver.Item> items = new ArrayList<>();
         for (TensorInfo t : placed) {
             List<TypeOption> all = options.get(t.name());
-            GgmlType pin = pins.get(t.name());
-            List<TypeOption> allowed = pin == null ? all : List.of(pinned(t, pin, all));
+            List<GgmlType> types = allowedTypes(t, pins, stockTypes);
+            List<TypeOption> allowed = all.stream().filter(o -> types.contains(o.type())).toList();
             TensorProbe probe = probes.get(t.name());
             if (probe == null) {
                 throw new IllegalArgumentException("the sensitivity table has no entry for " + t.name());
@@ -226,7 +228,6 @@ public final class Allocator implements AutoCloseable {
         }
         Solver solver = new Solver(items);
         long tensorBudget = budgetBytes - fixedBytes;
-        checkBudget(budgetBytes, fileType, reference, pins);
         int[] choice = solver.solve(tensorBudget);
         Map<String, GgmlType> types = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
@@ -241,11 +242,11 @@ public final class Allocator implements AutoCloseable {
      * smallest candidate, or its pinned type).
      */
     public void checkBudget(long budgetBytes, FileType fileType, List<TensorInfo> reference, Map<String, GgmlType> pins) {
+        Map<String, GgmlType> stock = reference.stream().collect(Collectors.toMap(TensorInfo::name, TensorInfo::type));
         Map<String, GgmlType> smallest = new HashMap<>();
         for (TensorInfo t : placed) {
-            smallest.put(t.name(), pins.containsKey(t.name()) ? QuantRegistry.fallbackFor(pins.get(t.name()), t.rowLength())
-                    : TensorErrors.candidates(t.rowLength()).stream()
-                    .min(java.util.Comparator.comparingLong(type -> type.bytesFor(t.rowLength()))).orElseThrow());
+            smallest.put(t.name(), allowedTypes(t, pins, stock).stream()
+                    .min(java.util.Comparator.comparingLong(type -> type.bytesFor(t.nElements()))).orElseThrow());
         }
         long minimum = fileBytes(fileType, reference.stream()
                 .map(t -> t.withType(smallest.getOrDefault(t.name(), t.type()))).toList());
@@ -280,10 +281,36 @@ public final class Allocator implements AutoCloseable {
                 fileBytes(fileType, plan), bpw(plan), predicted, Double.NaN, null, 0, Double.NaN, null, entries);
     }
 
-    private static TypeOption pinned(TensorInfo t, GgmlType pin, List<TypeOption> all) {
-        GgmlType type = QuantRegistry.fallbackFor(pin, t.rowLength());
-        return all.stream().filter(o -> o.type() == type).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "--tensor-type gives " + t.name() + " the type " + pin + ", which the allocator does not place"));
+    /**
+     * The token embedding and output head: rows per vocabulary entry, of which a calibration text exercises only the
+     * tokens it contains. Text unlike the calibration finds them several times more sensitive than the probe says
+     * (docs/allocation.md), so they are not placed below the stock recipe's type for them.
+     */
+    private static boolean isVocabulary(TensorInfo t) {
+        return t.name().equals("token_embd.weight") || t.name().equals("output.weight");
+    }
+
+    /**
+     * The types the solver may give {@code t}: its pinned type (after llama.cpp's fallback), or every candidate its
+     * rows allow, for the vocabulary tensors none smaller than the stock recipe's.
+     */
+    private static List<GgmlType> allowedTypes(TensorInfo t, Map<String, GgmlType> pins, Map<String, GgmlType> stock) {
+        GgmlType pin = pins.get(t.name());
+        if (pin != null) {
+            GgmlType type = QuantRegistry.fallbackFor(pin, t.rowLength());
+            if (!TensorErrors.candidates(t.rowLength()).contains(type)) {
+                throw new IllegalArgumentException("--tensor-type gives " + t.name() + " the type " + pin
+                        + ", which the allocator does not place");
+            }
+            return List.of(type);
+        }
+        List<GgmlType> all = TensorErrors.candidates(t.rowLength());
+        GgmlType floor = stock.get(t.name());
+        if (!isVocabulary(t) || floor == null) {
+            return all;
+        }
+        List<GgmlType> kept = all.stream().filter(type -> type.bytesFor(t.nElements()) >= floor.bytesFor(t.nElements())).toList();
+        return kept.isEmpty() ? all : kept;
     }
 
     /** The size of the file {@code plan} makes as {@code fileType}, header and padding included. */
