@@ -62,6 +62,12 @@ class AllocateCommandTest {
         assertThat(r.get("file_bytes").asLong()).isLessThanOrEqualTo(budget).isGreaterThanOrEqualTo(budget * 99 / 100);
         assertThat(r.get("measured_kld").asDouble()).isLessThan(r.get("stock_kld").asDouble());
         assertThat(r.get("tensors")).hasSize(57);
+        // the tied embedding/head is never placed below the stock recipe's Q6_K
+        r.get("tensors").forEach(t -> {
+            if (t.get("name").asText().equals("token_embd.weight")) {
+                assertThat(t.get("type").asText()).isIn("Q6_K", "Q8_0", "BF16", "F16");
+            }
+        });
         assertThat(allocated.out()).contains("stock Q4_K_M", "ours / stock", "Spearman");
     }
 
