@@ -16,15 +16,21 @@ import java.util.concurrent.Callable;
 @Command(name = "allocate",
         header = "Choose a type for every tensor so the model's output moves least at a size budget.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure what every candidate type does to every weight matrix (imatrix-weighted error) and",
-                "what each matrix's error does to the model's output (KL divergence of one-tensor probes on",
-                "--calib text), then place types within the budget so the predicted KLD is least, and check the",
-                "result against llama-quantize's stock recipe of the same size. Writes the recipe as JSON",
-                "(docs/allocation.md) and, with --tensor-type-file, as rules stock llama-quantize accepts."},
+        description = {
+                "Measure what every candidate type does to every weight matrix (its",
+                "imatrix-weighted error) and what each matrix's error does to the model's",
+                "output (the KL divergence of one-tensor probes on the --calib text); then",
+                "place types within the budget so that the predicted KLD is least, and check",
+                "the result against llama-quantize's stock recipe of the same size. Writes",
+                "the recipe as JSON (docs/allocation.md) and, with --tensor-type-file, as",
+                "rules that stock llama-quantize accepts."},
         footer = {"", "Examples:",
-                "  bitclass allocate model.gguf --imatrix imatrix.gguf --calib calib.txt --target-size Q4_K_M -o recipe.json",
-                "  bitclass quantize model.gguf out.gguf --recipe recipe.json --imatrix imatrix.gguf",
-                "  bitclass allocate model.gguf --imatrix imatrix.gguf --target-bpw 4.5 -o r.json --tensor-type-file r.txt"})
+                "  bitclass allocate model.gguf --imatrix imatrix.gguf --calib calib.txt \\",
+                "      --target-size Q4_K_M -o recipe.json",
+                "  bitclass quantize model.gguf out.gguf --recipe recipe.json \\",
+                "      --imatrix imatrix.gguf",
+                "  bitclass allocate model.gguf --imatrix imatrix.gguf --calib calib.txt \\",
+                "      --target-bpw 4.5 -o r.json --tensor-type-file r.txt"})
 public final class AllocateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "the model (F32, F16 or BF16 GGUF)")

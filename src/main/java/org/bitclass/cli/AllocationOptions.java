@@ -28,25 +28,25 @@ final class AllocationOptions {
     Target target;
 
     static final class Target {
-        @Option(names = "--target-size", paramLabel = "SIZE", description = {"largest output file: bytes (4790848),",
-                "with a unit (4.5MiB, 2GB), or a stock file type (Q4_K_M) meaning the size of llama-quantize's",
-                "recipe of that type for this model"})
+        @Option(names = "--target-size", paramLabel = "SIZE", description = "largest output file: bytes (4790848), with a unit"
+                + " (4.5MiB, 2GB), or a stock file type (Q4_K_M): the size of llama-quantize's recipe of that type"
+                + " for this model")
         String size;
 
         @Option(names = "--target-bpw", paramLabel = "X", description = "bits per weight as llama-quantize counts them")
         Double bpw;
     }
 
-    @Option(names = "--calib", paramLabel = "TEXT", description = {"calibration text: measures each tensor's effect on",
-            "the output (KL divergence) and checks the result against the stock recipe; without it the",
-            "Hessian-diagonal figure weighs the tensors"})
+    @Option(names = "--calib", paramLabel = "TEXT", description = "calibration text: measures each tensor's effect on"
+            + " the output (KL divergence) and checks the result against the stock recipe; without it the"
+            + " Hessian-diagonal figure weighs the tensors")
     Path calibration;
 
     @Option(names = "--chunks", paramLabel = "N", description = "calibration chunks of 512 tokens (default: ${DEFAULT-VALUE})")
     int chunks = 4;
 
-    @Option(names = "--sensitivity", paramLabel = "FILE.json", description = {"cache of the measured sensitivities:",
-            "read when made from the same model, imatrix and text, else measured and written"})
+    @Option(names = "--sensitivity", paramLabel = "FILE.json", description = "cache of the measured sensitivities: read when made"
+            + " from the same model, imatrix and text, else measured and written")
     Path sensitivityCache;
 
     boolean given() {
