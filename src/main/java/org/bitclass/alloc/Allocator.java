@@ -77,6 +77,21 @@ public final class Allocator implements AutoCloseable {
         this.placed = model.tensors().stream().filter(QuantizableTensors::allowsQuantization)
                 .sorted(QuantizableTensors.LLAMA_ORDER).toList();
         this.variants = new QuantizedVariants(modelPath, imatrix, options.threads());
+        checkImatrix();
+    }
+
+    /** Refuses, before any work, an imatrix made for another model. */
+    private void checkImatrix() {
+        if (imatrix == null) {
+            return;
+        }
+        for (String name : imatrix.names()) {
+            if (model.find(name).isEmpty()) {
+                close();
+                throw new IllegalArgumentException("the imatrix " + imatrixName + " does not match " + modelPath
+                        + ": it has data for '" + name + "', which is not a tensor of the model");
+            }
+        }
     }
 
     public GgufModel model() {
@@ -277,8 +292,9 @@ public final class Allocator implements AutoCloseable {
             predicted += slope * o.error();
             entries.add(new Allocation.Entry(t.name(), type.name(), o.bytes(), o.error(), slope, pinned.contains(t.name())));
         }
+        double predictedKld = sensitivity.chunks() > 0 ? predicted : Double.NaN;   // Hessian weights are no KLD
         return new Allocation(Allocation.SCHEMA, modelPath.toString(), imatrixName, fileType.name(), budgetBytes,
-                fileBytes(fileType, plan), bpw(plan), predicted, Double.NaN, null, 0, Double.NaN, null, entries);
+                fileBytes(fileType, plan), bpw(plan), predictedKld, Double.NaN, null, 0, Double.NaN, null, entries);
     }
 
     /**

@@ -104,7 +104,7 @@ final class AllocationOptions {
         TargetAllocation.summary(a).forEach(System.out::println);
         System.out.printf(Locale.ROOT, "file size  %12d bytes (budget %d, %.2f%%), %.4f BPW, file type %s%n",
                 a.fileBytes(), a.budgetBytes(), 100.0 * a.fileBytes() / a.budgetBytes(), a.bpw(), a.fileType());
-        System.out.printf(Locale.ROOT, "KLD        predicted %.6f, measured %s%n", a.predictedKld(), kld(a.measuredKld()));
+        System.out.printf(Locale.ROOT, "KLD        predicted %s, measured %s%n", kld(a.predictedKld()), kld(a.measuredKld()));
         if (a.stock() != null) {
             System.out.printf(Locale.ROOT, "stock %-6s %12d bytes, measured KLD %s (ours / stock %.3f)%n", a.stock(),
                     a.stockBytes(), kld(a.stockKld()), a.measuredKld() / a.stockKld());

@@ -141,7 +141,22 @@ class AllocateCommandTest {
         assertThat(none.err().strip()).contains("--target-size or --target-bpw");
         Cli.Result both = Cli.run("quantize", MODEL, dir.resolve("x.gguf").toString(), "Q4_K_M", "--recipe", recipe.toString());
         assertThat(both.err().strip()).contains("drop the TYPE");
+        Cli.Result otherModel = Cli.run("allocate", MODEL, "--imatrix",
+                SharedData.path("golden/eval/minima-qwen35.imatrix.gguf").toString(), "--target-size", "Q4_K_M",
+                "-o", out.toString());
+        assertThat(otherModel.err().strip()).contains("does not match").doesNotContain("\n").doesNotContain("errors");
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void withoutCalibrationTheHessianWeighsTheTensorsAndNoKldIsClaimed() throws IOException {
+        Path out = dir.resolve("hessian.json");
+        Cli.Result r = Cli.run("allocate", MODEL, "--imatrix", IMATRIX, "--target-size", "4.5MiB", "-o", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(out.toFile());
+        assertThat(j.get("file_bytes").asLong()).isLessThanOrEqualTo(4_718_592L).isGreaterThan(4_718_592L * 99 / 100);
+        assertThat(j.get("predicted_kld").asText()).isEqualTo("NaN");
+        assertThat(r.out()).contains("KLD        predicted -, measured -");
     }
 
     @Test
