@@ -225,31 +225,84 @@ public final class Allocator implements AutoCloseable {
      */
     public Allocation allocate(SensitivityTable sensitivity, long budgetBytes, FileType fileType,
                                List<TensorInfo> reference, Map<String, GgmlType> pins) throws IOException {
+        checkBudget(budgetBytes, fileType, reference, pins);
+        Solver solver = problem(sensitivity, reference, pins);
+        int[] choice = solver.solve(tensorBudget(budgetBytes, fileType, reference));
+        return describe(plan(reference, solver, choice), fileType, budgetBytes, sensitivity, pins.keySet());
+    }
+
+    /**
+     * The closed loop's repair: tries the {@code tries} pair swaps the model predicts best for {@code allocation},
+     * measures each on the calibration tokens and keeps those that lower the measured KLD, within the budget.
+     *
+     * @param allocation a solved allocation with its measured KLD
+     */
+    public Allocation repair(Allocation allocation, SensitivityTable sensitivity,
+                             List<TensorInfo> reference, Map<String, GgmlType> pins, Path calibrationText, int tries)
+            throws IOException {
+        FileType fileType = FileType.parse(allocation.fileType()).orElseThrow();
+        Solver solver = problem(sensitivity, reference, pins);
+        Map<String, GgmlType> types = allocation.types();
+        int[] choice = new int[placed.size()];
+        for (int i = 0; i < choice.length; i++) {
+            GgmlType type = types.get(placed.get(i).name());
+            choice[i] = solver.optionOf(i, type);
+        }
+        long budget = tensorBudget(allocation.budgetBytes(), fileType, reference);
+        double best = allocation.measuredKld();
+        listener.stage("repair", tries);
+        for (int[] move : solver.pairMoves(choice, budget, tries)) {
+            int[] trial = choice.clone();
+            Solver.apply(move, trial);
+            if (solver.bytes(trial) <= budget) {
+                double kld = measure(calibrationText, typesOf(solver, trial));
+                if (kld < best) {
+                    best = kld;
+                    choice = trial;
+                }
+            }
+            listener.step(String.format(Locale.ROOT, "KLD %.6f", best));
+        }
+        return describe(plan(reference, solver, choice), fileType, allocation.budgetBytes(), sensitivity, pins.keySet())
+                .withMeasured(best, allocation.stock(), allocation.stockBytes(), allocation.stockKld());
+    }
+
+    /** The solver's problem: every placed tensor with the options it may take and its price of error. */
+    private Solver problem(SensitivityTable sensitivity, List<TensorInfo> reference, Map<String, GgmlType> pins)
+            throws IOException {
         Map<String, List<TypeOption>> options = errors();
         Map<String, TensorProbe> probes = sensitivity.byName();
-        long fixedBytes = fileBytes(fileType, reference) - placedBytes(reference);
         Map<String, GgmlType> stockTypes = reference.stream().collect(Collectors.toMap(TensorInfo::name, TensorInfo::type));
-        checkBudget(budgetBytes, fileType, reference, pins);
         List<Solver.Item> items = new ArrayList<>();
         for (TensorInfo t : placed) {
-            List<TypeOption> all = options.get(t.name());
             List<GgmlType> types = allowedTypes(t, pins, stockTypes);
-            List<TypeOption> allowed = all.stream().filter(o -> types.contains(o.type())).toList();
+            List<TypeOption> allowed = options.get(t.name()).stream().filter(o -> types.contains(o.type())).toList();
             TensorProbe probe = probes.get(t.name());
             if (probe == null) {
                 throw new IllegalArgumentException("the sensitivity table has no entry for " + t.name());
             }
             items.add(new Solver.Item(t.name(), allowed, probe.slope()));
         }
-        Solver solver = new Solver(items);
-        long tensorBudget = budgetBytes - fixedBytes;
-        int[] choice = solver.solve(tensorBudget);
-        Map<String, GgmlType> types = new HashMap<>();
-        for (int i = 0; i < items.size(); i++) {
-            types.put(items.get(i).name(), items.get(i).options().get(choice[i]).type());
+        return new Solver(items);
+    }
+
+    /** The bytes the placed tensors may take: the budget less the header and every tensor not placed. */
+    private long tensorBudget(long budgetBytes, FileType fileType, List<TensorInfo> reference) {
+        return budgetBytes - (fileBytes(fileType, reference) - placedBytes(reference));
+    }
+
+    private static Map<String, GgmlType> typesOf(Solver solver, int[] choice) {
+        Map<String, GgmlType> types = new LinkedHashMap<>();
+        for (int i = 0; i < choice.length; i++) {
+            Solver.Item item = solver.item(i);
+            types.put(item.name(), item.options().get(choice[i]).type());
         }
-        return describe(reference.stream().map(t -> t.withType(types.getOrDefault(t.name(), t.type()))).toList(),
-                fileType, budgetBytes, sensitivity, pins.keySet());
+        return types;
+    }
+
+    private static List<TensorInfo> plan(List<TensorInfo> reference, Solver solver, int[] choice) {
+        Map<String, GgmlType> types = typesOf(solver, choice);
+        return reference.stream().map(t -> t.withType(types.getOrDefault(t.name(), t.type()))).toList();
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.bitclass.alloc;
 
+import org.bitclass.gguf.GgmlType;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +36,21 @@ final class Solver {
     Solver(List<Item> items) {
         this.items = items;
         this.hulls = items.stream().map(Solver::lowerHull).toArray(int[][]::new);
+    }
+
+    Item item(int i) {
+        return items.get(i);
+    }
+
+    /** The index of {@code type} among item {@code i}'s options. */
+    int optionOf(int i, GgmlType type) {
+        List<TypeOption> options = items.get(i).options();
+        for (int o = 0; o < options.size(); o++) {
+            if (options.get(o).type() == type) {
+                return o;
+            }
+        }
+        throw new IllegalArgumentException(items.get(i).name() + " cannot take " + type + " here");
     }
 
     /** The smallest total the items can take. */
@@ -149,28 +166,50 @@ final class Solver {
     /** Applies the best pair move (one tensor changes, another pays or gets the difference) while one saves damage. */
     private void exchange(int[] choice, long budget) {
         for (int round = 0; round < 10_000; round++) {
-            long left = budget - bytes(choice);
-            double bestSaved = 1e-15 * Math.max(1e-300, damage(choice));
-            int[] best = null;
-            List<int[]> moves = singleMoves(choice);
-            for (int[] a : moves) {
-                for (int[] b : moves) {
-                    if (a[0] >= b[0] || (long) a[2] + b[2] > left) {
-                        continue;
-                    }
-                    double saved = savedBy(a, choice) + savedBy(b, choice);
-                    if (saved > bestSaved) {
-                        bestSaved = saved;
-                        best = new int[] {a[0], a[1], b[0], b[1]};
-                    }
-                }
-            }
-            if (best == null) {
+            List<int[]> best = pairMoves(choice, budget, 1);
+            if (best.isEmpty() || predictedSaving(best.getFirst(), choice) <= 1e-15 * Math.max(1e-300, damage(choice))) {
                 return;
             }
-            choice[best[0]] = best[1];
-            choice[best[2]] = best[3];
+            apply(best.getFirst(), choice);
         }
+    }
+
+    /**
+     * The {@code n} pair moves within the budget that the model predicts best (most damage saved, or least added),
+     * each {@code {item, option, item, option}}: the candidates a measured repair tries.
+     */
+    List<int[]> pairMoves(int[] choice, long budget, int n) {
+        long left = budget - bytes(choice);
+        List<int[]> moves = singleMoves(choice);
+        java.util.PriorityQueue<int[]> kept = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingDouble((int[] m) -> predictedSaving(m, choice)));
+        for (int[] a : moves) {
+            for (int[] b : moves) {
+                if (a[0] >= b[0] || (long) a[2] + b[2] > left) {
+                    continue;
+                }
+                int[] move = {a[0], a[1], b[0], b[1]};
+                if (kept.size() < n) {
+                    kept.add(move);
+                } else if (predictedSaving(move, choice) > predictedSaving(kept.peek(), choice)) {
+                    kept.poll();
+                    kept.add(move);
+                }
+            }
+        }
+        List<int[]> out = new ArrayList<>(kept);
+        out.sort(java.util.Comparator.comparingDouble((int[] m) -> -predictedSaving(m, choice)));
+        return out;
+    }
+
+    double predictedSaving(int[] move, int[] choice) {
+        return items.get(move[0]).damage(choice[move[0]]) - items.get(move[0]).damage(move[1])
+                + items.get(move[2]).damage(choice[move[2]]) - items.get(move[2]).damage(move[3]);
+    }
+
+    static void apply(int[] move, int[] choice) {
+        choice[move[0]] = move[1];
+        choice[move[2]] = move[3];
     }
 
     /** Every change of one item's option: {item, option, extra bytes}. */
@@ -185,11 +224,6 @@ final class Solver {
             }
         }
         return moves;
-    }
-
-    private double savedBy(int[] move, int[] choice) {
-        Item item = items.get(move[0]);
-        return item.damage(choice[move[0]]) - item.damage(move[1]);
     }
 
     /**

@@ -18,6 +18,9 @@ import java.util.Map;
  */
 public final class TargetAllocation {
 
+    /** Pair swaps the closed loop measures after solving. */
+    static final int REPAIR_TRIES = 6;
+
     /** Stock levels a byte or BPW budget is compared with, smallest first. */
     static final List<FileType> LEVELS = List.of(FileType.Q2_K, FileType.Q3_K_S, FileType.Q3_K_M, FileType.Q3_K_L,
             FileType.Q4_K_S, FileType.Q4_K_M, FileType.Q5_K_S, FileType.Q5_K_M, FileType.Q6_K, FileType.Q8_0);
@@ -79,10 +82,12 @@ public final class TargetAllocation {
             return ours;
         }
         Map<String, GgmlType> stockTypes = placedTypes(allocator, stock);
-        double measured = allocator.measure(calibration, ours.types());
         boolean comparable = target.stockBytes() <= target.fileBytes();
         double stockMeasured = comparable ? allocator.measure(calibration, stockTypes) : Double.NaN;
-        Allocation measuredOurs = ours.withMeasured(measured, stock.fileType().name(), target.stockBytes(), stockMeasured);
+        Allocation measuredOurs = allocator.repair(ours.withMeasured(allocator.measure(calibration, ours.types()),
+                stock.fileType().name(), target.stockBytes(), stockMeasured), sensitivity, stock.tensors(), pins,
+                calibration, REPAIR_TRIES);
+        double measured = measuredOurs.measuredKld();
         if (comparable && measured >= stockMeasured && pins.isEmpty()) {
             return allocator.asAllocation(stock, target.fileBytes(), sensitivity)
                     .withMeasured(stockMeasured, stock.fileType().name(), target.stockBytes(), stockMeasured)
