@@ -1,13 +1,11 @@
 package org.bitclass.alloc;
 
 import org.bitclass.gguf.GgmlType;
-import org.bitclass.gguf.TempFiles;
+import org.bitclass.io.OutputFile;
 import org.bitclass.quant.QuantRegistry;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,14 +66,7 @@ public record Allocation(String schema, String model, String imatrix, String fil
     }
 
     public void write(Path path) throws IOException {
-        Path temp = TempFiles.beside(path);
-        try {
-            SensitivityTable.JSON.writeValue(temp.toFile(), this);
-            Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-            TempFiles.forget(temp);
-        }
+        OutputFile.write(path, temp -> SensitivityTable.JSON.writeValue(temp.toFile(), this));
     }
 
     public static Allocation read(Path path) throws IOException {

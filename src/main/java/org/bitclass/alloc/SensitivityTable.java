@@ -3,12 +3,11 @@ package org.bitclass.alloc;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.bitclass.gguf.TempFiles;
+import org.bitclass.io.OutputFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,14 +39,7 @@ public record SensitivityTable(String schema, String key, String model, String i
     }
 
     public void write(Path path) throws IOException {
-        Path temp = TempFiles.beside(path);
-        try {
-            JSON.writeValue(temp.toFile(), this);
-            Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-            TempFiles.forget(temp);
-        }
+        OutputFile.write(path, temp -> JSON.writeValue(temp.toFile(), this));
     }
 
     /** The table stored at {@code path} when it exists and was made from the inputs {@code key} names. */

@@ -3,12 +3,10 @@ package org.bitclass.calib;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.bitclass.gguf.TempFiles;
+import org.bitclass.io.OutputFile;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,14 +39,7 @@ public record SensitivityReport(String schema, String model, List<String> datase
 
     /** Writes the JSON form through a temporary file, renamed when complete. */
     public void writeJson(Path path) throws IOException {
-        Path temp = TempFiles.beside(path);
-        try {
-            JSON.writeValue(temp.toFile(), this);
-            Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-            TempFiles.forget(temp);
-        }
+        OutputFile.write(path, temp -> JSON.writeValue(temp.toFile(), this));
     }
 
     public static SensitivityReport readJson(Path path) throws IOException {

@@ -1,11 +1,10 @@
 package org.bitclass.calib;
 
+import org.bitclass.io.TextFiles;
 import org.bitclass.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -43,7 +42,7 @@ final class TextTokens implements AutoCloseable {
             // llama-imatrix refuses such vocabularies too: every chunk would end in EOS
             throw new IllegalArgumentException("the model's tokenizer appends EOS to every text; imatrix needs plain text tokens");
         }
-        this.reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        this.reader = TextFiles.reader(file);
         this.tokenizer = tokenizer;
         this.parseSpecial = parseSpecial;
         this.block = tokenizer.model().equals("gpt2") ? block : Integer.MAX_VALUE;

@@ -1,6 +1,7 @@
 package org.bitclass.cli;
 
 import org.bitclass.alloc.Allocation;
+import org.bitclass.io.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,10 +63,14 @@ public final class AllocateCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
         }
+        OutputFile.check(output, model, imatrix, allocation.calibration);
+        if (tensorTypeFile != null) {
+            OutputFile.check(tensorTypeFile, model, imatrix, allocation.calibration, output);
+        }
         Allocation a = allocation.run(model, imatrix, pins, threads);
         a.write(output);
         if (tensorTypeFile != null) {
-            Files.writeString(tensorTypeFile, a.tensorTypeFile());
+            OutputFile.write(tensorTypeFile, temp -> Files.writeString(temp, a.tensorTypeFile()));
         }
         AllocationOptions.print(a);
         System.out.println("wrote " + output + (tensorTypeFile == null ? "" : " and " + tensorTypeFile));

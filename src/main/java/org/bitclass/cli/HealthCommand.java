@@ -8,6 +8,7 @@ import org.bitclass.eval.health.TensorHealth;
 import org.bitclass.eval.health.TensorScanner;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
+import org.bitclass.io.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,6 +49,9 @@ public final class HealthCommand implements Callable<Integer> {
         if (nThreads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
+        if (json != null) {
+            OutputFile.check(json, model);
+        }
         try (GgufModel m = GgufModel.open(model)) {
             List<TensorInfo> scannable = new ArrayList<>();
             List<String> skipped = new ArrayList<>();
@@ -63,8 +67,9 @@ public final class HealthCommand implements Callable<Integer> {
             out.print(report.table());
             out.flush();
             if (json != null) {
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValue(json.toFile(), report.toJson(model.toString()));
+                var tree = report.toJson(model.toString());
+                OutputFile.write(json, temp -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValue(temp.toFile(), tree));
             }
         }
         return 0;

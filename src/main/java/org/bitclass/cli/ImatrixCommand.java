@@ -3,6 +3,7 @@ package org.bitclass.cli;
 import org.bitclass.calib.ImatrixCalibration;
 import org.bitclass.calib.ImatrixMerge;
 import org.bitclass.quant.Imatrix;
+import org.bitclass.io.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -71,6 +72,8 @@ public final class ImatrixCommand implements Callable<Integer> {
         if (contextSize < 1) {
             throw new IllegalArgumentException("--ctx-size must be positive");
         }
+        OutputFile.check(output, model, text);
+        OutputFile.check(output, merge.toArray(Path[]::new));
         Imatrix imatrix = merge.isEmpty() ? calibrate() : merged();
         if (format == Format.dat) {
             imatrix.writeDat(output);

@@ -1,5 +1,6 @@
 package org.bitclass.cli;
 
+import org.bitclass.io.RunInputs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -43,6 +44,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this instead of main). */
     public static int run(String... args) {
+        RunInputs.clear();
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new ErrorHandler());
         return cli.execute(args);

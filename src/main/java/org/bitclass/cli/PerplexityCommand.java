@@ -17,6 +17,7 @@ import org.bitclass.eval.PerplexityReport;
 import org.bitclass.model.LanguageModel;
 import org.bitclass.model.Models;
 import org.bitclass.tokenizer.Tokenizer;
+import org.bitclass.io.OutputFile;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,6 +85,9 @@ public final class PerplexityCommand implements Callable<Integer> {
         }
         if (chunks == 0 || chunks < -1) {
             throw new IllegalArgumentException("--chunks must be a positive number");
+        }
+        if (base != null && base.write != null) {
+            OutputFile.check(base.write, model, text);
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Tokenizer tokenizer = Tokenizer.open(model);

@@ -12,6 +12,7 @@ import org.bitclass.quant.FileType;
 import org.bitclass.quant.Imatrix;
 import org.bitclass.quant.ModelQuantizer;
 import org.bitclass.quant.TensorTypeOverrides;
+import org.bitclass.io.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -123,6 +124,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int threads = threads();
+        OutputFile.check(output, input, imatrixFile, recipe, allocation.calibration);
+        OutputFile.check(output, tensorTypeFiles.toArray(Path[]::new));
         Allocation allocated = allocation();
         FileType fileType = allocated != null ? FileType.parse(allocated.fileType()).orElseThrow() : fileType();
         RecipeOptions options = RecipeOptions.DEFAULT.withPure(pure)
@@ -131,9 +134,6 @@ public final class QuantizeCommand implements Callable<Integer> {
                         : TensorTypeOverrides.parseType(tokenEmbeddingType, "--token-embedding-type"))
                 .withTensorTypes(TensorTypeOverrides.parse(tensorTypeRules()))
                 .withImatrix(imatrixFile != null);
-        if (Files.exists(output) && Files.isSameFile(input, output)) {
-            throw new IllegalArgumentException("the output would overwrite the input " + input);
-        }
         Imatrix imatrix = imatrixFile == null ? null : Imatrix.read(imatrixFile);
         String imatrixName = imatrixFile == null ? null : imatrixFile.toString();
         try (GgufModel model = GgufModel.open(input)) {

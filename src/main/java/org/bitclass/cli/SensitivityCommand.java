@@ -5,6 +5,7 @@ import org.bitclass.calib.SensitivityAnalysis;
 import org.bitclass.calib.SensitivityReport;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.quant.Imatrix;
+import org.bitclass.io.OutputFile;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,6 +63,9 @@ public final class SensitivityCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
+        }
+        if (json != null) {
+            OutputFile.check(json, model, source.text, source.imatrix);
         }
         Imatrix imatrix = source.imatrix != null ? Imatrix.read(source.imatrix) : CalibrationRun.run(model, source.text,
                 new ImatrixCalibration.Options(contextSize, chunks, processOutput, false, false), threads).imatrix();

@@ -6,6 +6,7 @@ import org.bitclass.gguf.GgufFile;
 import org.bitclass.gguf.GgufMetadata;
 import org.bitclass.model.synth.SynthModelWriter;
 import org.bitclass.model.synth.SynthSpec;
+import org.bitclass.io.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -77,6 +78,7 @@ public final class SynthCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
+        OutputFile.check(output, vocab);
         GgufMetadata vocabulary;
         try (GgufFile v = GgufFile.open(vocab != null ? vocab : DemoFiles.file(DemoFiles.MODEL))) {
             vocabulary = new GgufMetadata(v.metadata());

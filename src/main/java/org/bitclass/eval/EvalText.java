@@ -1,10 +1,9 @@
 package org.bitclass.eval;
 
+import org.bitclass.io.TextFiles;
 import org.bitclass.tokenizer.Tokenizer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 
@@ -15,7 +14,7 @@ public final class EvalText {
     }
 
     public static String read(Path file) throws IOException {
-        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        String text = TextFiles.read(file);
         return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
     }
 

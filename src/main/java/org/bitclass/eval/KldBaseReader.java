@@ -1,5 +1,7 @@
 package org.bitclass.eval;
 
+import org.bitclass.io.RunInputs;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -36,6 +38,7 @@ public final class KldBaseReader implements AutoCloseable {
     }
 
     public static KldBaseReader open(Path path) throws IOException {
+        RunInputs.add(path);
         FileChannel channel = FileChannel.open(path);
         try {
             long size = channel.size();

@@ -1,28 +1,26 @@
 package org.bitclass.eval;
 
-import org.bitclass.gguf.TempFiles;
+import org.bitclass.io.OutputFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a kld-base file as a stream: the header and tokens first, then one record per scored token as the run
- * produces them. Output goes to a temporary file that {@link #commit()} renames into place once every record is
- * there; closing without committing deletes it, so an interrupted run leaves no half-written base file.
+ * produces them. Output goes through an {@link OutputFile} that {@link #commit()} renames into place once every
+ * record is there; closing without committing deletes it, so an interrupted run leaves no half-written base file.
  */
 public final class KldBaseWriter implements AutoCloseable {
 
     private static final int BUFFER_BYTES = 1 << 20;
 
     private final Path target;
-    private final Path temp;
+    private final OutputFile out;
     private final FileChannel channel;
     private final ByteBuffer buffer;
     private final int nVocab;
@@ -30,9 +28,9 @@ public final class KldBaseWriter implements AutoCloseable {
     private long records;
     private boolean committed;
 
-    private KldBaseWriter(Path target, Path temp, FileChannel channel, int nVocab, long expectedRecords) {
+    private KldBaseWriter(Path target, OutputFile out, FileChannel channel, int nVocab, long expectedRecords) {
         this.target = target;
-        this.temp = temp;
+        this.out = out;
         this.channel = channel;
         this.nVocab = nVocab;
         this.expectedRecords = expectedRecords;
@@ -45,10 +43,9 @@ public final class KldBaseWriter implements AutoCloseable {
         if ((long) nCtx * nChunk != tokens.length) {
             throw new IllegalArgumentException(tokens.length + " tokens given for " + nChunk + " chunks of " + nCtx);
         }
-        Path temp = TempFiles.beside(target);
-        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE);
-        KldBaseWriter w = new KldBaseWriter(target, temp, channel, nVocab,
+        OutputFile out = OutputFile.create(target);
+        FileChannel channel = FileChannel.open(out.temp(), StandardOpenOption.WRITE);
+        KldBaseWriter w = new KldBaseWriter(target, out, channel, nVocab,
                 (long) nChunk * KldBaseFormat.recordsPerChunk(nCtx));
         try {
             w.buffer.put(KldBaseFormat.MAGIC).putInt(nCtx).putInt(nVocab).putInt(nChunk);
@@ -79,7 +76,7 @@ public final class KldBaseWriter implements AutoCloseable {
         try {
             ensureRoom(QuantizedLogProbs.recordBytes(nVocab));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + temp + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
         record.write(buffer);
         records++;
@@ -93,8 +90,7 @@ public final class KldBaseWriter implements AutoCloseable {
         flush();
         channel.force(false);
         channel.close();
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        TempFiles.forget(temp);
+        out.commit();
         committed = true;
     }
 
@@ -119,10 +115,9 @@ public final class KldBaseWriter implements AutoCloseable {
         }
         try {
             channel.close();
-            Files.deleteIfExists(temp);
-            TempFiles.forget(temp);
+            out.close();
         } catch (IOException ignored) {
-            // left for the shutdown hook of TempFiles to delete
+            // left for the shutdown hook to delete
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.bitclass.gguf;
 
+import org.bitclass.io.RunInputs;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -48,6 +50,7 @@ public final class GgufFile implements AutoCloseable {
 
     /** Maps and parses {@code path}; a malformed file gives a {@link GgufFormatException} naming the problem. */
     public static GgufFile open(Path path) throws IOException {
+        RunInputs.add(path);
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
         }

@@ -1,5 +1,7 @@
 package org.bitclass.gguf;
 
+import org.bitclass.io.OutputFile;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.reflect.Array;
@@ -7,9 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +17,14 @@ import java.util.List;
 /**
  * Writes a GGUF file streaming: the header (metadata and tensor infos with offsets computed from the
  * shapes) goes out first, then each tensor's bytes in header order as the caller produces them, padded to the
- * alignment exactly as llama.cpp pads. Everything goes to a temporary file beside the target that is renamed
- * only by {@link #commit()}; closing without committing (an error, Ctrl-C) deletes it.
+ * alignment exactly as llama.cpp pads. Everything goes through an {@link OutputFile}: renamed into place only by
+ * {@link #commit()}; closing without committing (an error, Ctrl-C) deletes it.
  */
 public final class GgufWriter implements AutoCloseable {
 
     private static final int CHUNK = 1 << 26;
 
-    private final Path target;
-    private final Path temp;
+    private final OutputFile out;
     private final FileChannel channel;
     private final List<TensorInfo> tensors;
     private final int alignment;
@@ -33,9 +32,8 @@ public final class GgufWriter implements AutoCloseable {
     private long writtenOfCurrent;
     private boolean committed;
 
-    private GgufWriter(Path target, Path temp, FileChannel channel, List<TensorInfo> tensors, int alignment) {
-        this.target = target;
-        this.temp = temp;
+    private GgufWriter(OutputFile out, FileChannel channel, List<TensorInfo> tensors, int alignment) {
+        this.out = out;
         this.channel = channel;
         this.tensors = tensors;
         this.alignment = alignment;
@@ -56,10 +54,8 @@ public final class GgufWriter implements AutoCloseable {
                                      boolean padHeader) throws IOException {
         int alignment = alignment(metadata);
         List<TensorInfo> laidOut = layOut(tensors, alignment);
-        Path temp = TempFiles.beside(target);
-        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE);
-        GgufWriter w = new GgufWriter(target, temp, channel, laidOut, alignment);
+        OutputFile out = OutputFile.create(target);
+        GgufWriter w = new GgufWriter(out, FileChannel.open(out.temp(), StandardOpenOption.WRITE), laidOut, alignment);
         try {
             w.writeHeader(metadata, version, padHeader);
             w.skipEmptyTensors();
@@ -127,12 +123,7 @@ public final class GgufWriter implements AutoCloseable {
         }
         channel.force(true);
         channel.close();
-        try {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        TempFiles.forget(temp);
+        out.commit();
         committed = true;
     }
 
@@ -140,8 +131,7 @@ public final class GgufWriter implements AutoCloseable {
     public void close() throws IOException {
         if (!committed) {
             channel.close();
-            Files.deleteIfExists(temp);
-            TempFiles.forget(temp);
+            out.close();
         }
     }
 

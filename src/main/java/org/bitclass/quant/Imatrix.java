@@ -1,6 +1,7 @@
 package org.bitclass.quant;
 
 import org.bitclass.gguf.TensorInfo;
+import org.bitclass.io.RunInputs;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,6 +123,7 @@ public final class Imatrix {
 
     /** Reads either format, recognising GGUF by its magic as llama.cpp does. */
     public static Imatrix read(Path path) throws IOException {
+        RunInputs.add(path);
         byte[] magic;
         try (InputStream in = Files.newInputStream(path)) {
             magic = in.readNBytes(4);

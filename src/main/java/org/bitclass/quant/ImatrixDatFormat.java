@@ -1,6 +1,6 @@
 package org.bitclass.quant;
 
-import org.bitclass.gguf.TempFiles;
+import org.bitclass.io.OutputFile;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,7 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
@@ -63,8 +62,7 @@ final class ImatrixDatFormat {
 
     /** Writes the entries in the given order, then the chunk count and the dataset (empty when null). */
     static void write(List<StoredEntry> entries, int chunkCount, String dataset, Path path) throws IOException {
-        Path temp = TempFiles.beside(path);
-        try {
+        OutputFile.write(path, temp -> {
             try (var out = Files.newOutputStream(temp)) {
                 out.write(int32(entries.size()));
                 for (StoredEntry e : entries) {
@@ -80,11 +78,7 @@ final class ImatrixDatFormat {
                 out.write(int32(name.length));
                 out.write(name);
             }
-            Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-            TempFiles.forget(temp);
-        }
+        });
     }
 
     private static byte[] int32(int v) {

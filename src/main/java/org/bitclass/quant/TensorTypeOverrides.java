@@ -1,6 +1,7 @@
 package org.bitclass.quant;
 
 import org.bitclass.gguf.GgmlType;
+import org.bitclass.io.TextFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ public record TensorTypeOverrides(List<Rule> rules) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("--tensor-type-file: no such file: " + file);
         }
-        return Arrays.stream(Files.readString(file).split("\\s+")).filter(w -> !w.isEmpty()).toList();
+        return Arrays.stream(TextFiles.read(file).split("\\s+")).filter(w -> !w.isEmpty()).toList();
     }
 
     /** A tensor type name as llama-quantize's options take it, any case; {@code option} names the flag in errors. */
