@@ -86,14 +86,25 @@ final class AllocationOptions {
         }
     }
 
+    /** The types --tensor-type pins; a rule that pins nothing is a typo more often than not, so it warns. */
     private static Map<String, GgmlType> pins(List<TensorInfo> placed, List<String> rules) {
         Map<String, GgmlType> pins = new LinkedHashMap<>();
         if (rules.isEmpty()) {
             return pins;
         }
         var overrides = TensorTypeOverrides.parse(rules);
+        boolean[] used = new boolean[rules.size()];
         for (TensorInfo t : placed) {
-            overrides.typeFor(t.name()).ifPresent(type -> pins.put(t.name(), type));
+            overrides.firstMatch(t.name()).ifPresent(i -> {
+                used[i] = true;
+                pins.put(t.name(), overrides.rules().get(i).type());
+            });
+        }
+        for (int i = 0; i < used.length; i++) {
+            if (!used[i]) {
+                System.err.println("warning: --tensor-type '" + rules.get(i)
+                        + "' matched no weight matrix (or only ones an earlier rule took)");
+            }
         }
         return pins;
     }

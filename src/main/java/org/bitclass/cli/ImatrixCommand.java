@@ -3,6 +3,7 @@ package org.bitclass.cli;
 import org.bitclass.calib.ImatrixCalibration;
 import org.bitclass.calib.ImatrixMerge;
 import org.bitclass.quant.Imatrix;
+import org.bitclass.quant.ImatrixMatch;
 import org.bitclass.io.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,7 +92,11 @@ public final class ImatrixCommand implements Callable<Integer> {
         }
         List<Imatrix> inputs = new ArrayList<>();
         for (Path p : merge) {
-            inputs.add(Imatrix.read(p));
+            Imatrix in = Imatrix.read(p);
+            if (!inputs.isEmpty()) {
+                ImatrixMatch.checkSameModel(inputs.getFirst(), merge.getFirst().toString(), in, p.toString());
+            }
+            inputs.add(in);
         }
         return ImatrixMerge.merge(inputs, contextSize);
     }

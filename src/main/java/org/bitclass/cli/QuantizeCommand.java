@@ -126,17 +126,19 @@ public final class QuantizeCommand implements Callable<Integer> {
         int threads = threads();
         OutputFile.check(output, input, imatrixFile, recipe, allocation.calibration);
         OutputFile.check(output, tensorTypeFiles.toArray(Path[]::new));
-        Allocation allocated = allocation();
-        FileType fileType = allocated != null ? FileType.parse(allocated.fileType()).orElseThrow() : fileType();
-        RecipeOptions options = RecipeOptions.DEFAULT.withPure(pure)
-                .withOutputType(outputType == null ? null : TensorTypeOverrides.parseType(outputType, "--output-tensor-type"))
-                .withTokenEmbeddingType(tokenEmbeddingType == null ? null
-                        : TensorTypeOverrides.parseType(tokenEmbeddingType, "--token-embedding-type"))
-                .withTensorTypes(TensorTypeOverrides.parse(tensorTypeRules()))
-                .withImatrix(imatrixFile != null);
-        Imatrix imatrix = imatrixFile == null ? null : Imatrix.read(imatrixFile);
-        String imatrixName = imatrixFile == null ? null : imatrixFile.toString();
         try (GgufModel model = GgufModel.open(input)) {
+            ModelQuantizer.checkSource(model);
+            Allocation allocated = allocation();
+            FileType fileType = allocated != null ? FileType.parse(allocated.fileType()).orElseThrow() : fileType();
+            RecipeOptions options = RecipeOptions.DEFAULT.withPure(pure)
+                    .withOutputType(outputType == null ? null
+                            : TensorTypeOverrides.parseType(outputType, "--output-tensor-type"))
+                    .withTokenEmbeddingType(tokenEmbeddingType == null ? null
+                            : TensorTypeOverrides.parseType(tokenEmbeddingType, "--token-embedding-type"))
+                    .withTensorTypes(TensorTypeOverrides.parse(tensorTypeRules()))
+                    .withImatrix(imatrixFile != null);
+            Imatrix imatrix = imatrixFile == null ? null : Imatrix.read(imatrixFile);
+            String imatrixName = imatrixFile == null ? null : imatrixFile.toString();
             RecipePlan plan = new StockRecipe(fileType, options).plan(model);
             plan.warnings().forEach(System.err::println);
             System.out.println(describe(plan, pure));

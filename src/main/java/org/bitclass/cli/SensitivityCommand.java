@@ -5,6 +5,7 @@ import org.bitclass.calib.SensitivityAnalysis;
 import org.bitclass.calib.SensitivityReport;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.quant.Imatrix;
+import org.bitclass.quant.ImatrixMatch;
 import org.bitclass.io.OutputFile;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -71,6 +72,9 @@ public final class SensitivityCommand implements Callable<Integer> {
                 new ImatrixCalibration.Options(contextSize, chunks, processOutput, false, false), threads).imatrix();
         SensitivityReport report;
         try (GgufModel gguf = GgufModel.open(model)) {
+            if (source.imatrix != null) {
+                ImatrixMatch.check(imatrix, source.imatrix.toString(), gguf);
+            }
             report = SensitivityAnalysis.analyze(gguf, imatrix);
         }
         System.out.print(report.format(top));
