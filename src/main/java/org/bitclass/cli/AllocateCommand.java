@@ -5,7 +5,6 @@ import org.bitclass.io.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +33,8 @@ import java.util.concurrent.Callable;
                 "      --target-bpw 4.5 -o r.json --tensor-type-file r.txt"})
 public final class AllocateCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "the model (F32, F16 or BF16 GGUF)")
-    Path model;
+    @Mixin
+    ModelArgument modelArgument;
 
     @Option(names = "--imatrix", required = true, paramLabel = "FILE", description = "importance matrix of this model")
     Path imatrix;
@@ -58,11 +57,10 @@ public final class AllocateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!allocation.given()) {
-            throw new IllegalArgumentException("give the budget with --target-size or --target-bpw");
+            throw new UsageError("give the budget with --target-size or --target-bpw");
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
-        }
+        OptionChecks.atLeast("--threads", threads, 1);
+        Path model = modelArgument.path();
         OutputFile.check(output, model, imatrix, allocation.calibration);
         if (tensorTypeFile != null) {
             OutputFile.check(tensorTypeFile, model, imatrix, allocation.calibration, output);

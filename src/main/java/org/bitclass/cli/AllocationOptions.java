@@ -9,6 +9,7 @@ import org.bitclass.alloc.SensitivityTable;
 import org.bitclass.alloc.TargetAllocation;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.gguf.TensorInfo;
+import org.bitclass.io.TextFiles;
 import org.bitclass.quant.Imatrix;
 import org.bitclass.quant.TensorTypeOverrides;
 import picocli.CommandLine.ArgGroup;
@@ -58,14 +59,18 @@ final class AllocationOptions {
     }
 
     void check() {
-        if (chunks < 1) {
-            throw new IllegalArgumentException("--chunks must be at least 1, not " + chunks);
+        OptionChecks.atLeast("--chunks", chunks, 1);
+        if (target.bpw != null) {
+            OptionChecks.within("--target-bpw", target.bpw, 0, false, 32);
         }
     }
 
     /** Runs the allocation with progress bars on stderr and returns it. */
     Allocation run(Path model, Path imatrixFile, List<String> pinRules, int threads) throws IOException {
         check();
+        if (calibration != null) {
+            TextFiles.check(calibration);
+        }
         Imatrix imatrix = Imatrix.read(imatrixFile);
         try (StageBars bars = new StageBars();
              Allocator allocator = new Allocator(model, imatrix, imatrixFile.toString(),

@@ -61,7 +61,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--eval-chunks", paramLabel = "N", description = "512-token chunks of test text scored (default: ${DEFAULT-VALUE})")
     int evalChunks = 8;
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
     int threads = Models.defaultThreads();
 
     private static final int CONTEXT = 512;
@@ -73,8 +73,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path model = DemoFiles.file(DemoFiles.MODEL);
-        List<FileType> fileTypes = types.stream().map(t -> FileType.parse(t).orElseThrow(() ->
-                new IllegalArgumentException("unknown type '" + t + "'; valid types: " + FileType.validNames()))).toList();
+        OptionChecks.atLeast("--calib-chunks", calibChunks, 1);
+        OptionChecks.atLeast("--eval-chunks", evalChunks, 1);
+        OptionChecks.atLeast("--threads", threads, 1);
+        List<FileType> fileTypes = types.stream().map(t -> TypeNames.fileType(t, "--types")).toList();
         Files.createDirectories(out);
         PrintStream o = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         long start = System.nanoTime();

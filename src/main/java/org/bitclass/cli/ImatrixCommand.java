@@ -7,7 +7,7 @@ import org.bitclass.quant.ImatrixMatch;
 import org.bitclass.io.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,8 +30,8 @@ public final class ImatrixCommand implements Callable<Integer> {
 
     enum Format { gguf, dat }
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "the model (GGUF)")
-    Path model;
+    @Mixin
+    ModelArgument modelArgument;
 
     @Option(names = {"-f", "--file"}, paramLabel = "TEXT", description = "calibration text (UTF-8)")
     Path text;
@@ -62,20 +62,21 @@ public final class ImatrixCommand implements Callable<Integer> {
             description = "merge these imatrix files (GGUF or .dat) into --output, weighted by their token counts")
     List<Path> merge = new ArrayList<>();
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() throws IOException {
         if (withMean && format == Format.dat) {
-            throw new IllegalArgumentException("--with-mean needs the GGUF format: the .dat format has no place for input sums");
+            throw new UsageError("--with-mean needs the GGUF format: the .dat format has no place for input sums");
         }
-        if (contextSize < 1) {
-            throw new IllegalArgumentException("--ctx-size must be positive");
-        }
+        OptionChecks.atLeast("--ctx-size", contextSize, 1);
+        OptionChecks.allOrAtLeast("--chunks", chunks, 1, "all");
+        OptionChecks.atLeast("--threads", threads, 1);
+        Path model = modelArgument.orNull();
         OutputFile.check(output, model, text);
         OutputFile.check(output, merge.toArray(Path[]::new));
-        Imatrix imatrix = merge.isEmpty() ? calibrate() : merged();
+        Imatrix imatrix = merge.isEmpty() ? calibrate(model) : merged(model);
         if (format == Format.dat) {
             imatrix.writeDat(output);
         } else {
@@ -86,9 +87,9 @@ public final class ImatrixCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Imatrix merged() throws IOException {
+    private Imatrix merged(Path model) throws IOException {
         if (model != null || text != null) {
-            throw new IllegalArgumentException("--merge takes imatrix files only, not a model or a text");
+            throw new UsageError("--merge takes imatrix files only, not a model or a text");
         }
         List<Imatrix> inputs = new ArrayList<>();
         for (Path p : merge) {
@@ -101,12 +102,9 @@ public final class ImatrixCommand implements Callable<Integer> {
         return ImatrixMerge.merge(inputs, contextSize);
     }
 
-    private Imatrix calibrate() throws IOException {
+    private Imatrix calibrate(Path model) throws IOException {
         if (model == null || text == null) {
-            throw new IllegalArgumentException("give a MODEL and a calibration text (-f TEXT), or --merge imatrix files");
-        }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
+            throw new UsageError("give a MODEL and a calibration text (-f TEXT), or --merge imatrix files");
         }
         var options = new ImatrixCalibration.Options(contextSize, chunks, processOutput, withMean, parseSpecial);
         ImatrixCalibration.Result result = CalibrationRun.run(model, text, options, threads);

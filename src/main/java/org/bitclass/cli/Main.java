@@ -46,7 +46,9 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         RunInputs.clear();
         CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler(new ErrorHandler());
+        ErrorHandler errors = new ErrorHandler();
+        cli.setExecutionExceptionHandler(errors);
+        cli.setParameterExceptionHandler(errors);
         return cli.execute(args);
     }
 

@@ -21,7 +21,7 @@ import org.bitclass.io.OutputFile;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,8 +45,8 @@ public final class PerplexityCommand implements Callable<Integer> {
 
     private static final int DEFAULT_CTX = 512;
 
-    @Parameters(paramLabel = "MODEL", description = "the GGUF model to evaluate")
-    Path model;
+    @Mixin
+    ModelArgument modelArgument;
 
     @Option(names = {"-f", "--file"}, paramLabel = "TEXT",
             description = "the text (UTF-8); with --kld optional, and then checked against the base file's tokens")
@@ -67,7 +67,7 @@ public final class PerplexityCommand implements Callable<Integer> {
     BaseFile base;
 
     static final class BaseFile {
-        @Option(names = "--kld-base", paramLabel = "FILE",
+        @Option(names = {"--kld-base", "--kl-divergence-base"}, paramLabel = "FILE",
                 description = "write the model's log-probabilities of every scored token to FILE (llama.cpp's"
                         + " --kl-divergence-base format)")
         Path write;
@@ -78,21 +78,40 @@ public final class PerplexityCommand implements Callable<Integer> {
         Path read;
     }
 
+    @Option(names = "--kl-divergence", description = "llama-perplexity's form of --kld: compare with the"
+            + " --kl-divergence-base FILE instead of writing it")
+    boolean klDivergence;
+
+    private Path model;
+    private Path baseToWrite;
+    private Path baseToRead;
+
     @Override
     public Integer call() throws IOException {
-        if (nCtx != null && nCtx < 3) {
-            throw new IllegalArgumentException("-c must be at least 3");
+        if (nCtx != null) {
+            OptionChecks.atLeast("--ctx-size", nCtx, 3);
         }
-        if (chunks == 0 || chunks < -1) {
-            throw new IllegalArgumentException("--chunks must be a positive number");
+        OptionChecks.allOrAtLeast("--chunks", chunks, 1, "all");
+        if (threads != null) {
+            OptionChecks.atLeast("--threads", threads, 1);
         }
-        if (base != null && base.write != null) {
-            OutputFile.check(base.write, model, text);
+        model = modelArgument.path();
+        baseToWrite = base == null ? null : base.write;
+        baseToRead = base == null ? null : base.read;
+        if (klDivergence) {
+            if (baseToWrite == null) {
+                throw new UsageError("--kl-divergence compares with the file of --kl-divergence-base FILE: give it");
+            }
+            baseToRead = baseToWrite;
+            baseToWrite = null;
+        }
+        if (baseToWrite != null) {
+            OutputFile.check(baseToWrite, model, text);
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Tokenizer tokenizer = Tokenizer.open(model);
         OptionalInt bos = EvalText.chunkStart(tokenizer);
-        if (base != null && base.read != null) {
+        if (baseToRead != null) {
             compare(out, tokenizer, bos);
         } else {
             measure(out, tokenizer, bos);
@@ -118,8 +137,8 @@ public final class PerplexityCommand implements Callable<Integer> {
                     bar.setExtraMessage(" PPL " + CFormat.fixed(ppl, 4));
                     bar.step();
                 };
-                if (base != null && base.write != null) {
-                    try (KldBaseWriter writer = KldBaseWriter.create(base.write, evalChunks, lm.vocabSize())) {
+                if (baseToWrite != null) {
+                    try (KldBaseWriter writer = KldBaseWriter.create(baseToWrite, evalChunks, lm.vocabSize())) {
                         nll = Perplexity.measureWritingBase(logits, evalChunks, writer, progress);
                         writer.commit();
                     }
@@ -133,9 +152,9 @@ public final class PerplexityCommand implements Callable<Integer> {
     }
 
     private void compare(PrintStream out, Tokenizer tokenizer, OptionalInt bos) throws IOException {
-        try (KldBaseReader reader = KldBaseReader.open(base.read)) {
+        try (KldBaseReader reader = KldBaseReader.open(baseToRead)) {
             if (nCtx != null && nCtx != reader.nCtx()) {
-                throw new IllegalArgumentException(base.read + " was computed with -c " + reader.nCtx()
+                throw new IllegalArgumentException(baseToRead + " was computed with -c " + reader.nCtx()
                         + "; leave out -c or give -c " + reader.nCtx());
             }
             if (text != null) {
@@ -171,7 +190,7 @@ public final class PerplexityCommand implements Callable<Integer> {
         int[] ours = EvalText.tokenize(tokenizer, EvalText.read(text));
         int[] theirs = reader.tokens();
         if (ours.length < theirs.length || !Arrays.equals(ours, 0, theirs.length, theirs, 0, theirs.length)) {
-            throw new IllegalArgumentException(base.read + " was computed on another text (or vocabulary) than " + text);
+            throw new IllegalArgumentException(baseToRead + " was computed on another text (or vocabulary) than " + text);
         }
     }
 

@@ -49,15 +49,10 @@ import java.util.stream.Collectors;
                 "appears only when complete. llama-quantize's positional form",
                 "IN OUT TYPE [THREADS] works too."},
         footer = {"",
-                "File types: Q2_K, Q3_K_S, Q3_K_M, Q3_K_L, Q4_K_S, Q4_K_M, Q5_K_S, Q5_K_M,",
-                "  Q6_K, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, F16, BF16, F32, or",
-                "  their numeric ids; Q3_K, Q4_K and Q5_K mean the _M recipes, as in",
-                "  llama-quantize.",
-                "Tensor types (for --pure's uniform type and the type options): Q8_0, Q6_K,",
-                "  Q5_K, Q4_K, Q3_K, Q2_K, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, F16, BF16,",
-                "  F32.",
-                "--tensor-type rules apply only to quantized file types (not F16, BF16,",
-                "  F32); the text before '=' is lower-cased, as llama-quantize does.",
+                "A file type may also be given by its numeric id; Q3_K, Q4_K and Q5_K mean",
+                "the _M recipes, as in llama-quantize. --tensor-type rules apply only to",
+                "quantized file types (not F16, BF16, F32); the text before '=' is",
+                "lower-cased, as llama-quantize does.",
                 "",
                 "Examples:",
                 "  bitclass quantize model-bf16.gguf model-Q4_K_M.gguf Q4_K_M",
@@ -85,7 +80,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Parameters(index = "3", arity = "0..1", paramLabel = "THREADS", description = "threads, as --threads")
     Integer positionalThreads;
 
-    @Option(names = "--type", paramLabel = "TYPE", description = "file type: its recipe (or with --pure its base type)")
+    @Option(names = "--type", paramLabel = "TYPE", completionCandidates = TypeNames.FileTypes.class,
+            description = "file type: its recipe (or with --pure its base type): ${COMPLETION-CANDIDATES}")
     String typeOption;
 
     @Option(names = "--pure", description = "one type for every weight matrix, no recipe (llama-quantize --pure)")
@@ -94,15 +90,18 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--imatrix", paramLabel = "FILE", description = "importance matrix (llama.cpp's GGUF or .dat format)")
     Path imatrixFile;
 
-    @Option(names = "--output-tensor-type", paramLabel = "TYPE",
-            description = "type of output.weight (and of token_embd.weight when the head is tied to it)")
+    @Option(names = "--output-tensor-type", paramLabel = "TYPE", completionCandidates = TypeNames.TensorTypes.class,
+            description = "type of output.weight (and of token_embd.weight when the head is tied to it):"
+                    + " ${COMPLETION-CANDIDATES}")
     String outputType;
 
-    @Option(names = "--token-embedding-type", paramLabel = "TYPE", description = "type of token_embd.weight")
+    @Option(names = "--token-embedding-type", paramLabel = "TYPE", description = "type of token_embd.weight"
+            + " (types as for --output-tensor-type)")
     String tokenEmbeddingType;
 
     @Option(names = "--tensor-type", paramLabel = "REGEX=TYPE",
-            description = "give tensors whose name matches REGEX this type; repeatable, the first match wins")
+            description = "give tensors whose name matches REGEX this type (as for --output-tensor-type);"
+                    + " repeatable, the first match wins")
     List<String> tensorTypes = new ArrayList<>();
 
     @Option(names = "--tensor-type-file", paramLabel = "FILE",
@@ -171,10 +170,10 @@ public final class QuantizeCommand implements Callable<Integer> {
     /** The allocation asked for with --recipe or a budget, or null for a stock recipe. */
     private Allocation allocation() throws IOException {
         if (recipe != null && allocation.given()) {
-            throw new IllegalArgumentException("give either --recipe or a budget (--target-size, --target-bpw), not both");
+            throw new UsageError("give either --recipe or a budget (--target-size, --target-bpw), not both");
         }
         if ((recipe != null || allocation.given()) && (typeOption != null || positionalType != null || pure)) {
-            throw new IllegalArgumentException("the recipe chooses the types: drop the TYPE and --pure");
+            throw new UsageError("the recipe chooses the types: drop the TYPE and --pure");
         }
         if (recipe != null) {
             Allocation a = Allocation.read(recipe);
@@ -201,27 +200,23 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     private FileType fileType() {
         if (typeOption != null && positionalType != null) {
-            throw new IllegalArgumentException("give the type once: --type " + typeOption + " and " + positionalType);
+            throw new UsageError("give the type once: --type " + typeOption + " and " + positionalType);
         }
-        String name = typeOption != null ? typeOption : positionalType;
-        if (name == null) {
-            throw new IllegalArgumentException("no type given: quantize IN OUT TYPE, or --type TYPE");
+        if (typeOption == null && positionalType == null) {
+            throw new UsageError("no type given: quantize IN OUT TYPE, or --type TYPE");
         }
-        return FileType.parse(name).orElseThrow(() -> new IllegalArgumentException(
-                "unknown type '" + name + "'; valid types: " + FileType.validNames() + ", Q3_K, Q4_K, Q5_K"));
+        return typeOption != null ? TypeNames.fileType(typeOption, "--type") : TypeNames.fileType(positionalType, "TYPE");
     }
 
     private int threads() {
         if (threadsOption != null && positionalThreads != null) {
-            throw new IllegalArgumentException("give the threads once: --threads " + threadsOption + " and " + positionalThreads);
+            throw new UsageError("give the threads once: --threads " + threadsOption + " and " + positionalThreads);
         }
         Integer n = threadsOption != null ? threadsOption : positionalThreads;
         if (n == null) {
             return Runtime.getRuntime().availableProcessors();
         }
-        if (n < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
-        }
+        OptionChecks.atLeast(threadsOption != null ? "--threads" : "THREADS", n, 1);
         return n;
     }
 

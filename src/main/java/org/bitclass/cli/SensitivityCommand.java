@@ -10,7 +10,7 @@ import org.bitclass.io.OutputFile;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,8 +28,8 @@ import java.util.concurrent.Callable;
                 "  bitclass sensitivity model.gguf --imatrix model.imatrix.gguf --top 20"})
 public final class SensitivityCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "the model (GGUF)")
-    Path model;
+    @Mixin
+    ModelArgument modelArgument;
 
     @ArgGroup(multiplicity = "1")
     Source source;
@@ -57,14 +57,16 @@ public final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--top", paramLabel = "N", description = "tensors to list (default: ${DEFAULT-VALUE})")
     int top = 10;
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() throws IOException {
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
-        }
+        OptionChecks.atLeast("--ctx-size", contextSize, 1);
+        OptionChecks.allOrAtLeast("--chunks", chunks, 1, "all");
+        OptionChecks.atLeast("--top", top, 0);
+        OptionChecks.atLeast("--threads", threads, 1);
+        Path model = modelArgument.path();
         if (json != null) {
             OutputFile.check(json, model, source.text, source.imatrix);
         }

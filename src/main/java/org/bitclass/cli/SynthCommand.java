@@ -7,6 +7,7 @@ import org.bitclass.gguf.GgufMetadata;
 import org.bitclass.model.synth.SynthModelWriter;
 import org.bitclass.model.synth.SynthSpec;
 import org.bitclass.io.OutputFile;
+import org.bitclass.quant.TensorTypeOverrides;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,7 +35,8 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--preset", required = true, paramLabel = "NAME", description = "model shape to mirror (see below)")
     String preset;
 
-    @Option(names = {"-t", "--type"}, paramLabel = "TYPE", description = "type of the weight matrices (default: BF16)")
+    @Option(names = "--type", paramLabel = "TYPE", completionCandidates = TypeNames.TensorTypes.class,
+            description = "type of the weight matrices: ${COMPLETION-CANDIDATES} (default: BF16)")
     String typeName = "BF16";
 
     @Option(names = "--vocab", paramLabel = "GGUF", description = "take the tokenizer from this GGUF (vocab-only files work)")
@@ -52,31 +54,31 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--value-heads", paramLabel = "N", description = "qwen35: DeltaNet value heads (a multiple of the key heads)")
     Integer valueHeads;
 
-    @Option(names = "--seed", paramLabel = "N", description = "random seed (default: 1)")
+    @Option(names = {"-s", "--seed"}, paramLabel = "N", description = "random seed (default: 1)")
     long seed = 1;
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast("--threads", threads, 1);
+        GgmlType type = TensorTypeOverrides.parseType(typeName, "--type");
         SynthSpec spec = SynthSpec.preset(preset);
         if (layers != null) {
+            OptionChecks.atLeast("--layers", layers, 1);
             spec = spec.withLayers(layers);
         }
         if (vocabSize != null) {
+            OptionChecks.atLeast("--vocab-size", vocabSize, 1);
             spec = spec.withVocab(vocabSize);
         }
         if (untied) {
             spec = spec.withTied(false);
         }
         if (valueHeads != null) {
+            OptionChecks.atLeast("--value-heads", valueHeads, 1);
             spec = spec.withDeltaNet(spec.ssmState(), spec.ssmGroups(), valueHeads);
-        }
-        GgmlType type = GgmlType.byName(typeName).orElseThrow(() -> new IllegalArgumentException(
-                "unknown type '" + typeName + "'; try BF16, F16, F32, Q8_0, Q6_K, Q5_K, Q4_K, Q4_0, IQ4_XS ..."));
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
         }
         OutputFile.check(output, vocab);
         GgufMetadata vocabulary;
