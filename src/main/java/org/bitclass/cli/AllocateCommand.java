@@ -16,14 +16,12 @@ import java.util.concurrent.Callable;
 @Command(name = "allocate",
         header = "Choose a type for every tensor so the model's output moves least at a size budget.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-                "Measure what every candidate type does to every weight matrix (its",
-                "imatrix-weighted error) and what each matrix's error does to the model's",
-                "output (the KL divergence of one-tensor probes on the --calib text); then",
-                "place types within the budget so that the predicted KLD is least, and check",
-                "the result against llama-quantize's stock recipe of the same size. Writes",
-                "the recipe as JSON (docs/allocation.md) and, with --tensor-type-file, as",
-                "rules that stock llama-quantize accepts."},
+        description = "Measure what every candidate type does to every weight matrix (its imatrix-weighted error)"
+                + " and what each matrix's error does to the model's output (the KL divergence of one-tensor probes"
+                + " on the --calib text); then place types within the budget so that the predicted KLD is least,"
+                + " and check the result against llama-quantize's stock recipe of the same size. Writes the recipe"
+                + " as JSON (docs/allocation.md) and, with --tensor-type-file, as rules that stock llama-quantize"
+                + " accepts.",
         footer = {"", "Examples:",
                 "  bitclass allocate model.gguf --imatrix imatrix.gguf --calib calib.txt \\",
                 "      --target-size Q4_K_M -o recipe.json",

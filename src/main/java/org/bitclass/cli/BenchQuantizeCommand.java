@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
                 + " converted tensors (1 MB = 10^6 bytes; for an F32 model 4 bytes per weight), million weights per"
                 + " second (mean ± sd over the repeats), the process CPU seconds per repeat, and the CPU seconds of"
                 + " the warm-up (which includes compiling the kernels: bitclass quantize pays it once per process).",
-        footer = {"", "Example:", "  bitclass bench-quantize model-f32.gguf --type Q4_K,Q6_K,Q8_0 -t 2 --repeat 3"})
+        footer = {"", "Example:", "  bitclass bench-quantize model-f32.gguf --type Q4_K,Q6_K,Q8_0 -t 2 -r 3"})
 final class BenchQuantizeCommand implements Callable<Integer> {
 
     @Mixin

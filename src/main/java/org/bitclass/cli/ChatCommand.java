@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 + "/system TEXT sets the system message, /exit quits."},
         footer = {"", "Examples:",
                 "  bitclass chat model.gguf",
-                "  bitclass chat model.gguf -sys 'You are terse.' -p 'Name three rivers.' --temp 0"})
+                "  bitclass chat model.gguf -sys 'You are terse.' -p 'Name three rivers.' \\",
+                "      --temp 0"})
 public final class ChatCommand implements Callable<Integer> {
 
     @Mixin

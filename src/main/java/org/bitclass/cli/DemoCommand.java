@@ -39,14 +39,16 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "demo",
         header = "Run the whole pipeline on the bundled demo model (a few minutes).", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the main job on the bundled demo model, in a few minutes.",
-                "Minima (demo/" + DemoFiles.MODEL + ", 7M parameters, Qwen3 architecture, trained on the KJV bible)",
-                "is calibrated on demo/" + DemoFiles.CALIBRATION_TEXT + " (importance matrix), quantized to several types",
-                "with it, and each quantization is scored against the BF16 model on demo/" + DemoFiles.TEST_TEXT + ":",
-                "perplexity and KL divergence, as llama-perplexity computes them."},
-        footer = {"", "The quantized models, the imatrix and the KLD base file stay in --out for further use, e.g.:",
+        description = "Run the main job on the bundled demo model, in a few minutes. Minima (demo/"
+                + DemoFiles.MODEL + ", 7M parameters, Qwen3 architecture, trained on the KJV bible) is calibrated on"
+                + " demo/" + DemoFiles.CALIBRATION_TEXT + " (importance matrix), quantized to several types with it,"
+                + " and each quantization is scored against the BF16 model on demo/" + DemoFiles.TEST_TEXT + ":"
+                + " perplexity and KL divergence, as llama-perplexity computes them.",
+        footer = {"", "The quantized models, the imatrix and the KLD base file stay in --out for",
+                "further use, e.g.:",
                 "  bitclass chat bitclass-demo/minima-Q4_K.gguf",
-                "  bitclass perplexity bitclass-demo/minima-Q3_K.gguf --kld bitclass-demo/minima-bf16.kld"})
+                "  bitclass perplexity bitclass-demo/minima-Q3_K.gguf \\",
+                "      --kld bitclass-demo/minima-bf16.kld"})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "where to write the files (default: ${DEFAULT-VALUE})")

@@ -28,7 +28,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
 
     @Override
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
-        return usage(ex.getCommandLine(), ex.getMessage());
+        return usage(ex.getCommandLine(), ex.getMessage().replaceFirst("^Error: ", ""));
     }
 
     private static int usage(CommandLine cli, String message) {

@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
 /** {@code bitclass generate}: raw text completion, streamed, the prompt printed first as llama.cpp does. */
 @Command(name = "generate",
         header = "Continue a text with a model (raw completion, streamed).", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Continue a text with the model (no chat template). Prints the prompt and the continuation as",
-                "it is generated; timings go to stderr."},
+        description = "Continue a text with the model (no chat template). Prints the prompt and the continuation as"
+                + " it is generated; timings go to stderr.",
         footer = {"", "Examples:",
                 "  bitclass generate demo/minima-qwen3-bf16.gguf -p ' = Ge 1 = ' -n 64 --temp 0",
                 "  bitclass generate model.gguf -f prompt.txt -n 256 --seed 42 --stop '\\n\\n'"})

@@ -28,9 +28,9 @@ import java.util.concurrent.Future;
 /** {@code bitclass health MODEL}: value statistics of every tensor, and the ones unlike their peers in other layers. */
 @Command(name = "health",
         header = "Scan tensor statistics and flag outliers among same-role tensors.", mixinStandardHelpOptions = true,
-        description = {"Scan every tensor's values (dequantized): mean, std, skewness, excess kurtosis, max |w|,",
-                "share beyond 6σ. Tensors whose statistics stand out among the same tensor in the other layers",
-                "(robust z-score beyond ±" + HealthReport.THRESHOLD + ") are flagged. See docs/health.md."},
+        description = "Scan every tensor's values (dequantized): mean, std, skewness, excess kurtosis, max |w|,"
+                + " share beyond 6σ. Tensors whose statistics stand out among the same tensor in the other layers"
+                + " (robust z-score beyond ±" + HealthReport.THRESHOLD + ") are flagged. See docs/health.md.",
         footer = {"", "Examples:", "  bitclass health model.gguf", "  bitclass health model.gguf --json health.json"})
 public final class HealthCommand implements Callable<Integer> {
 

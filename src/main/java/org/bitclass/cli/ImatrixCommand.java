@@ -19,12 +19,14 @@ import java.util.concurrent.Callable;
 /** {@code bitclass imatrix}: llama-imatrix's importance matrix, and merging of imatrix files. */
 @Command(name = "imatrix",
         header = "Compute an importance matrix over a calibration text, like llama-imatrix.", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compute an importance matrix (per weight matrix, the sum of squared inputs per column and the",
-                "token count) over a calibration text, with the same chunks, statistics and file format as",
-                "llama-imatrix, printing the running perplexity. With --merge, combine imatrix files instead."},
+        description = "Compute an importance matrix (per weight matrix, the sum of squared inputs per column and the"
+                + " token count) over a calibration text, with the same chunks, statistics and file format as"
+                + " llama-imatrix, printing the running perplexity. With --merge, combine imatrix files (of one"
+                + " model) instead.",
         footer = {"", "Examples:",
                 "  bitclass imatrix model.gguf -f calibration.txt -o model.imatrix.gguf",
-                "  bitclass imatrix model.gguf -f calibration.txt -c 512 --chunks 100 --format dat -o model.imatrix.dat",
+                "  bitclass imatrix model.gguf -f calibration.txt -c 512 --chunks 100 \\",
+                "      --format dat -o model.imatrix.dat",
                 "  bitclass imatrix --merge a.imatrix.gguf b.imatrix.gguf -o ab.imatrix.gguf"})
 public final class ImatrixCommand implements Callable<Integer> {
 
@@ -52,7 +54,8 @@ public final class ImatrixCommand implements Callable<Integer> {
     @Option(names = "--process-output", description = "also collect the output head (output.weight, or token_embd.weight when tied)")
     boolean processOutput;
 
-    @Option(names = "--with-mean", description = "also store per-column sums of the inputs as <name>.in_sum (GGUF only; llama.cpp ignores them)")
+    @Option(names = "--with-mean", description = "also store per-column sums of the inputs, as tensors named after the matrix with the"
+                    + " suffix .in_sum (GGUF only; llama.cpp ignores them)")
     boolean withMean;
 
     @Option(names = "--parse-special", description = "treat special-token text in the calibration text as special tokens")

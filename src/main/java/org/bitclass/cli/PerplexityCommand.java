@@ -34,13 +34,15 @@ import java.util.concurrent.Callable;
 /** {@code bitclass perplexity}: llama-perplexity's perplexity and KL-divergence measurements, with its printouts. */
 @Command(name = "perplexity",
         header = "Measure perplexity and KL divergence, like llama-perplexity.", mixinStandardHelpOptions = true,
-        description = {"Measure a model's perplexity on a text as llama-perplexity does: chunks of -c tokens, each",
-                "scored on its second half. With --kld-base, also save the model's token probabilities; with --kld,",
-                "compare another model (a quantization) with such a file: KL divergence, Δp, same top token."},
+        description = "Measure a model's perplexity on a text as llama-perplexity does: chunks of -c tokens, each"
+                + " scored on its second half. With --kld-base, also save the model's token probabilities; with --kld,"
+                + " compare another model (a quantization) with such a file: KL divergence, Δp, same top token.",
         footer = {"", "Examples:",
                 "  bitclass perplexity model.gguf -f wiki.test.raw",
                 "  bitclass perplexity model-f16.gguf -f wiki.test.raw --kld-base base.bin",
-                "  bitclass perplexity model-q4_k_m.gguf --kld base.bin"})
+                "  bitclass perplexity model-q4_k_m.gguf --kld base.bin",
+                "  bitclass perplexity -m model-q4_k_m.gguf --kl-divergence-base base.bin \\",
+                "      --kl-divergence"})
 public final class PerplexityCommand implements Callable<Integer> {
 
     private static final int DEFAULT_CTX = 512;

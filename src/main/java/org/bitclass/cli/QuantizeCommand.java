@@ -39,15 +39,12 @@ import java.util.stream.Collectors;
 @Command(name = "quantize",
         header = "Quantize a model like llama-quantize: its recipes (Q4_K_M ...), bit-exact.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-                "Quantize a model with llama-quantize's stock recipe for a file type (Q4_K_M:",
-                "most matrices Q4_K; attn_v and ffn_down of chosen layers and the output",
-                "head Q6_K), choosing every tensor's type as llama-quantize does and writing",
-                "its bytes. --pure gives every weight matrix the file type's base type",
-                "instead. Vectors (norms, biases) keep their type. A row length a type's",
-                "block does not divide falls back to llama.cpp's compatible type. The output",
-                "appears only when complete. llama-quantize's positional form",
-                "IN OUT TYPE [THREADS] works too."},
+        description = "Quantize a model with llama-quantize's stock recipe for a file type (Q4_K_M: most matrices"
+                + " Q4_K; attn_v and ffn_down of chosen layers and the output head Q6_K), choosing every tensor's"
+                + " type as llama-quantize does and writing its bytes. --pure gives every weight matrix the file"
+                + " type's base type instead. Vectors (norms, biases) keep their type. A row length a type's block"
+                + " does not divide falls back to llama.cpp's compatible type. The output appears only when"
+                + " complete. llama-quantize's positional form IN OUT TYPE [THREADS] works too.",
         footer = {"",
                 "A file type may also be given by its numeric id; Q3_K, Q4_K and Q5_K mean",
                 "the _M recipes, as in llama-quantize. --tensor-type rules apply only to",

@@ -19,12 +19,13 @@ import java.util.concurrent.Callable;
 /** {@code bitclass sensitivity}: Hessian-diagonal sensitivity per tensor, layer and role, for the bit allocator. */
 @Command(name = "sensitivity",
         header = "Rank layers and tensor roles by sensitivity to quantization noise.", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Rank a model's layers and tensor roles by their sensitivity to quantization noise:",
-                "sum_ij H_jj * w_ij^2 per tensor, with H_jj = E[x_j^2] the mean squared input of column j (the",
-                "diagonal of the layer's Hessian, from an imatrix). Calibrates first when given a text.",
-                "The JSON report is described in docs/sensitivity.md."},
+        description = "Rank a model's layers and tensor roles by their sensitivity to quantization noise:"
+                + " sum_ij H_jj * w_ij^2 per tensor, with H_jj = E[x_j^2] the mean squared input of column j (the"
+                + " diagonal of the layer's Hessian, from an imatrix of this model). Calibrates first when given a"
+                + " text. The JSON report is described in docs/sensitivity.md.",
         footer = {"", "Examples:",
-                "  bitclass sensitivity model.gguf -f calibration.txt --json model.sensitivity.json",
+                "  bitclass sensitivity model.gguf -f calibration.txt \\",
+                "      --json model.sensitivity.json",
                 "  bitclass sensitivity model.gguf --imatrix model.imatrix.gguf --top 20"})
 public final class SensitivityCommand implements Callable<Integer> {
 

@@ -18,15 +18,18 @@ import java.util.concurrent.Callable;
 /** {@code bitclass synth}: a random-weight model with a real model's shapes, for benchmarks and scale tests. */
 @Command(name = "synth",
         header = "Write a random-weight model with a real model's shapes.", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write a random-weight GGUF with the dimensions of a real model, loadable by llama.cpp and BitClass.",
-                "Weights are seeded per row, so the same options give the same bytes. Matrices take --type,",
-                "vectors stay F32. The vocabulary is the bundled Minima one unless --vocab names another GGUF;",
-                "it is padded with unused tokens up to the model's vocabulary size."},
-        footer = {"", "Presets: " + "qwen3-0.6b, qwen3-1.7b, qwen3-4b, qwen2.5-0.5b, llama-3.2-1b, qwen3.5-4b, qwen3.5-mini",
+        description = "Write a random-weight GGUF with the dimensions of a real model, loadable by llama.cpp and"
+                + " BitClass. Weights are seeded per row, so the same options give the same bytes. Matrices take"
+                + " --type, vectors stay F32. The vocabulary is the bundled Minima one unless --vocab names another"
+                + " GGUF; it is padded with unused tokens up to the model's vocabulary size.",
+        footer = {"", "Presets: qwen3-0.6b, qwen3-1.7b, qwen3-4b, qwen2.5-0.5b, llama-3.2-1b,",
+                "  qwen3.5-4b, qwen3.5-mini",
                 "", "Examples:",
                 "  bitclass synth qwen3-1.7b-bf16.gguf --preset qwen3-1.7b --type BF16",
-                "  bitclass synth q35.gguf --preset qwen3.5-4b --type Q4_K --vocab qwen35-vocab.gguf",
-                "  bitclass synth tiny.gguf --preset qwen3.5-mini --layers 12 --value-heads 8 --untied"})
+                "  bitclass synth q35.gguf --preset qwen3.5-4b --type Q4_K \\",
+                "      --vocab qwen35-vocab.gguf",
+                "  bitclass synth tiny.gguf --preset qwen3.5-mini --layers 12 \\",
+                "      --value-heads 8 --untied"})
 public final class SynthCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "OUT", description = "the GGUF file to write")
