@@ -128,9 +128,9 @@ public final class QuantizeCommand implements Callable<Integer> {
             FileType fileType = allocated != null ? FileType.parse(allocated.fileType()).orElseThrow() : fileType();
             RecipeOptions options = RecipeOptions.DEFAULT.withPure(pure)
                     .withOutputType(outputType == null ? null
-                            : TensorTypeOverrides.parseType(outputType, "--output-tensor-type"))
+                            : TypeNames.tensorType(outputType, "--output-tensor-type"))
                     .withTokenEmbeddingType(tokenEmbeddingType == null ? null
-                            : TensorTypeOverrides.parseType(tokenEmbeddingType, "--token-embedding-type"))
+                            : TypeNames.tensorType(tokenEmbeddingType, "--token-embedding-type"))
                     .withTensorTypes(TensorTypeOverrides.parse(tensorTypeRules()))
                     .withImatrix(imatrixFile != null);
             Imatrix imatrix = imatrixFile == null ? null : Imatrix.read(imatrixFile);

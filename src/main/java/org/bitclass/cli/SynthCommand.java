@@ -7,7 +7,6 @@ import org.bitclass.gguf.GgufMetadata;
 import org.bitclass.model.synth.SynthModelWriter;
 import org.bitclass.model.synth.SynthSpec;
 import org.bitclass.io.OutputFile;
-import org.bitclass.quant.TensorTypeOverrides;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,7 +65,7 @@ public final class SynthCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OptionChecks.atLeast("--threads", threads, 1);
-        GgmlType type = TensorTypeOverrides.parseType(typeName, "--type");
+        GgmlType type = TypeNames.tensorType(typeName, "--type");
         SynthSpec spec = SynthSpec.preset(preset);
         if (layers != null) {
             OptionChecks.atLeast("--layers", layers, 1);

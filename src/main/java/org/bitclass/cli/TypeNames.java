@@ -1,5 +1,6 @@
 package org.bitclass.cli;
 
+import org.bitclass.gguf.GgmlType;
 import org.bitclass.quant.FileType;
 import org.bitclass.quant.TensorTypeOverrides;
 
@@ -18,6 +19,15 @@ final class TypeNames {
     static FileType fileType(String name, String option) {
         return FileType.parse(name).orElseThrow(() -> new UsageError("unknown type '" + name + "' in " + option
                 + "; valid types: " + FileType.validNames()));
+    }
+
+    /** A tensor type as llama-quantize's type options take it; an unknown name is a usage error listing them. */
+    static GgmlType tensorType(String name, String option) {
+        try {
+            return TensorTypeOverrides.parseType(name, option);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
     }
 
     /** File types (recipes): Q4_K_M, ... */

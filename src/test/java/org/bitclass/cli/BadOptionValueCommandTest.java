@@ -1,5 +1,7 @@
 package org.bitclass.cli;
 
+import org.bitclass.quant.FileType;
+import org.bitclass.quant.TensorTypeOverrides;
 import org.bitclass.testutil.Cli;
 import org.bitclass.testutil.SharedData;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +80,13 @@ class BadOptionValueCommandTest {
                 row("--vocab-size must be at least 1, not -1", "synth", out("s.gguf"), "--preset", "qwen3-0.6b",
                         "--vocab-size", "-1"),
                 row("--threads must be at least 1, not 0", "synth", out("s.gguf"), "--preset", "qwen3-0.6b", "-t", "0"),
+                row("unknown type 'Q7' in --type; valid types: " + FileType.validNames(), "quantize", M, out("q.gguf"),
+                        "--type", "Q7"),
+                row("unknown type 'Q7' in --output-tensor-type; valid types: "
+                        + String.join(", ", TensorTypeOverrides.typeNames()), "quantize", M, out("q.gguf"), "Q4_K",
+                        "--output-tensor-type", "Q7"),
+                row("unknown type 'Q7' in --type; valid types: " + String.join(", ", TensorTypeOverrides.typeNames()),
+                        "synth", out("s.gguf"), "--preset", "qwen3-0.6b", "--type", "Q7"),
                 row("Unknown option: '--foo'", "quantize", M, out("q.gguf"), "Q4_K", "--foo"),
                 row("Missing required parameter: 'OUT'", "quantize", M),
                 row("no model given: MODEL or -m MODEL", "generate", "-p", "x"),
