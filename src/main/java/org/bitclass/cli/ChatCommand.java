@@ -128,8 +128,9 @@ public final class ChatCommand implements Callable<Integer> {
                     generator.reset();
                     out.println("(conversation cleared)");
                 } else if (input.startsWith("/system")) {
-                    system = input.substring("/system".length()).strip();
-                    conversation.reset(system.isEmpty() ? null : system);
+                    String text = input.substring("/system".length()).strip();
+                    system = text.isEmpty() ? null : text;
+                    conversation.reset(system);
                     generator.reset();
                     out.println("(system message set; conversation cleared)");
                 } else if (input.startsWith("/")) {
