@@ -12,6 +12,7 @@ import org.bitclass.model.LanguageModel;
 import org.bitclass.model.Models;
 import org.bitclass.quant.FileType;
 import org.bitclass.quant.Imatrix;
+import org.bitclass.quant.ImatrixMatch;
 import org.bitclass.quant.ModelQuantizer;
 import org.bitclass.quant.QuantRegistry;
 import org.bitclass.quant.QuantizableTensors;
@@ -85,12 +86,11 @@ public final class Allocator implements AutoCloseable {
         if (imatrix == null) {
             return;
         }
-        for (String name : imatrix.names()) {
-            if (model.find(name).isEmpty()) {
-                close();
-                throw new IllegalArgumentException("the imatrix " + imatrixName + " does not match " + modelPath
-                        + ": it has data for '" + name + "', which is not a tensor of the model");
-            }
+        try {
+            ImatrixMatch.check(imatrix, imatrixName, model);
+        } catch (IllegalArgumentException e) {
+            close();
+            throw e;
         }
     }
 

@@ -5,7 +5,6 @@ import org.bitclass.io.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +16,12 @@ import java.util.concurrent.Callable;
 @Command(name = "allocate",
         header = "Choose a type for every tensor so the model's output moves least at a size budget.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-                "Measure what every candidate type does to every weight matrix (its",
-                "imatrix-weighted error) and what each matrix's error does to the model's",
-                "output (the KL divergence of one-tensor probes on the --calib text); then",
-                "place types within the budget so that the predicted KLD is least, and check",
-                "the result against llama-quantize's stock recipe of the same size. Writes",
-                "the recipe as JSON (docs/allocation.md) and, with --tensor-type-file, as",
-                "rules that stock llama-quantize accepts."},
+        description = "Measure what every candidate type does to every weight matrix (its imatrix-weighted error)"
+                + " and what each matrix's error does to the model's output (the KL divergence of one-tensor probes"
+                + " on the --calib text); then place types within the budget so that the predicted KLD is least,"
+                + " and check the result against llama-quantize's stock recipe of the same size. Writes the recipe"
+                + " as JSON (docs/allocation.md) and, with --tensor-type-file, as rules that stock llama-quantize"
+                + " accepts.",
         footer = {"", "Examples:",
                 "  bitclass allocate model.gguf --imatrix imatrix.gguf --calib calib.txt \\",
                 "      --target-size Q4_K_M -o recipe.json",
@@ -34,8 +31,8 @@ import java.util.concurrent.Callable;
                 "      --target-bpw 4.5 -o r.json --tensor-type-file r.txt"})
 public final class AllocateCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "the model (F32, F16 or BF16 GGUF)")
-    Path model;
+    @Mixin
+    ModelArgument modelArgument;
 
     @Option(names = "--imatrix", required = true, paramLabel = "FILE", description = "importance matrix of this model")
     Path imatrix;
@@ -58,11 +55,10 @@ public final class AllocateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!allocation.given()) {
-            throw new IllegalArgumentException("give the budget with --target-size or --target-bpw");
+            throw new UsageError("give the budget with --target-size or --target-bpw");
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
-        }
+        OptionChecks.atLeast("--threads", threads, 1);
+        Path model = modelArgument.path();
         OutputFile.check(output, model, imatrix, allocation.calibration);
         if (tensorTypeFile != null) {
             OutputFile.check(tensorTypeFile, model, imatrix, allocation.calibration, output);

@@ -9,6 +9,7 @@ import org.bitclass.alloc.SensitivityTable;
 import org.bitclass.alloc.TargetAllocation;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.gguf.TensorInfo;
+import org.bitclass.io.TextFiles;
 import org.bitclass.quant.Imatrix;
 import org.bitclass.quant.TensorTypeOverrides;
 import picocli.CommandLine.ArgGroup;
@@ -58,14 +59,18 @@ final class AllocationOptions {
     }
 
     void check() {
-        if (chunks < 1) {
-            throw new IllegalArgumentException("--chunks must be at least 1, not " + chunks);
+        OptionChecks.atLeast("--chunks", chunks, 1);
+        if (target.bpw != null) {
+            OptionChecks.within("--target-bpw", target.bpw, 0, false, 32);
         }
     }
 
     /** Runs the allocation with progress bars on stderr and returns it. */
     Allocation run(Path model, Path imatrixFile, List<String> pinRules, int threads) throws IOException {
         check();
+        if (calibration != null) {
+            TextFiles.check(calibration);
+        }
         Imatrix imatrix = Imatrix.read(imatrixFile);
         try (StageBars bars = new StageBars();
              Allocator allocator = new Allocator(model, imatrix, imatrixFile.toString(),
@@ -86,14 +91,25 @@ final class AllocationOptions {
         }
     }
 
+    /** The types --tensor-type pins; a rule that pins nothing is a typo more often than not, so it warns. */
     private static Map<String, GgmlType> pins(List<TensorInfo> placed, List<String> rules) {
         Map<String, GgmlType> pins = new LinkedHashMap<>();
         if (rules.isEmpty()) {
             return pins;
         }
         var overrides = TensorTypeOverrides.parse(rules);
+        boolean[] used = new boolean[rules.size()];
         for (TensorInfo t : placed) {
-            overrides.typeFor(t.name()).ifPresent(type -> pins.put(t.name(), type));
+            overrides.firstMatch(t.name()).ifPresent(i -> {
+                used[i] = true;
+                pins.put(t.name(), overrides.rules().get(i).type());
+            });
+        }
+        for (int i = 0; i < used.length; i++) {
+            if (!used[i]) {
+                System.err.println("warning: --tensor-type '" + rules.get(i)
+                        + "' matched no weight matrix (or only ones an earlier rule took)");
+            }
         }
         return pins;
     }

@@ -5,7 +5,7 @@ import org.bitclass.model.Models;
 import org.bitclass.model.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
         description = "Measure prompt processing (pp) and token generation (tg) speed in tokens/s.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file")
-    Path model;
+    @Mixin
+    ModelArgument modelArgument;
 
     @Option(names = {"-p", "--n-prompt"}, defaultValue = "512", description = "prompt tokens per pp run (0 skips pp; default ${DEFAULT-VALUE})")
     int nPrompt;
@@ -37,10 +37,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (repetitions < 1 || nPrompt < 0 || nGen < 0) {
-            throw new IllegalArgumentException("-r must be at least 1 and -p, -n not negative");
-        }
+        OptionChecks.atLeast("--n-prompt", nPrompt, 0);
+        OptionChecks.atLeast("--n-gen", nGen, 0);
+        OptionChecks.atLeast("--repetitions", repetitions, 1);
         int nThreads = threads != null ? threads : Models.defaultThreads();
+        OptionChecks.atLeast("--threads", nThreads, 1);
+        Path model = modelArgument.path();
         try (LanguageModel m = Models.open(model, nThreads)) {
             Session session = m.newSession(Math.max(1, Math.max(nPrompt, nGen)));
             SplittableRandom random = new SplittableRandom(42);

@@ -7,7 +7,7 @@ import org.bitclass.quant.Imatrix;
 import org.bitclass.quant.ModelQuantizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -20,26 +20,29 @@ import java.util.concurrent.Callable;
  * Quantization speed: what {@code bitclass quantize} does minus the output file. Throughput counts the bytes the
  * converted tensors take in MODEL (what llama-quantize reads for them) and their weights.
  */
-@Command(name = "bench-quantize", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure quantization speed: every weight matrix of MODEL is quantized in memory (nothing is",
-                "written), once to warm up and then --repeat times. Reports MB/s of MODEL's bytes for the converted",
-                "tensors (1 MB = 10^6 bytes; for an F32 model 4 bytes per weight), million weights per second",
-                "(mean ± sd over the repeats), the process CPU seconds per repeat, and the CPU seconds of the warm-up",
-                "(which includes compiling the kernels: bitclass quantize pays it once per process)."},
-        footer = {"", "Example:", "  bitclass bench-quantize model-f32.gguf --type Q4_K,Q6_K,Q8_0 --threads 2 --repeat 3"})
+@Command(name = "bench-quantize",
+        header = "Measure quantization speed per type, in memory (MB/s, weights/s).",
+        mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measure quantization speed: every weight matrix of MODEL is quantized in memory (nothing is"
+                + " written), once to warm up and then --repeat times. Reports MB/s of MODEL's bytes for the"
+                + " converted tensors (1 MB = 10^6 bytes; for an F32 model 4 bytes per weight), million weights per"
+                + " second (mean ± sd over the repeats), the process CPU seconds per repeat, and the CPU seconds of"
+                + " the warm-up (which includes compiling the kernels: bitclass quantize pays it once per process).",
+        footer = {"", "Example:", "  bitclass bench-quantize model-f32.gguf --type Q4_K,Q6_K,Q8_0 -t 2 -r 3"})
 final class BenchQuantizeCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "model to quantize (F32, F16 or BF16 GGUF)")
-    Path model;
+    @Mixin
+    ModelArgument modelArgument;
 
-    @Option(names = {"-t", "--type"}, required = true, split = ",", paramLabel = "TYPE",
-            description = "types to measure, comma-separated (as bitclass quantize --type)")
+    @Option(names = "--type", required = true, split = ",", paramLabel = "TYPE",
+            completionCandidates = TypeNames.FileTypes.class,
+            description = "types to measure, comma-separated: ${COMPLETION-CANDIDATES}")
     List<String> typeNames;
 
     @Option(names = "--imatrix", paramLabel = "FILE", description = "importance matrix (llama.cpp's GGUF or .dat format)")
     Path imatrixFile;
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Option(names = {"-r", "--repeat"}, paramLabel = "R", defaultValue = "3",
@@ -48,12 +51,10 @@ final class BenchQuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (threads < 1 || repeat < 1) {
-            throw new IllegalArgumentException("--threads and --repeat must be at least 1");
-        }
-        List<FileType> types = typeNames.stream().map(name -> FileType.parse(name).orElseThrow(() ->
-                new IllegalArgumentException("unknown type '" + name + "'; valid types: " + FileType.validNames()
-                        + ", Q3_K, Q4_K, Q5_K"))).toList();
+        OptionChecks.atLeast("--threads", threads, 1);
+        OptionChecks.atLeast("--repeat", repeat, 1);
+        Path model = modelArgument.path();
+        List<FileType> types = typeNames.stream().map(name -> TypeNames.fileType(name, "--type")).toList();
         Imatrix imatrix = imatrixFile == null ? null : Imatrix.read(imatrixFile);
         String imatrixName = imatrixFile == null ? "no" : imatrixFile.getFileName().toString();
         try (GgufModel m = GgufModel.open(model)) {

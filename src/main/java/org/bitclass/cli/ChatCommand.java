@@ -7,17 +7,16 @@ import org.bitclass.model.Models;
 import org.bitclass.model.Sampler;
 import org.bitclass.tokenizer.Tokenizer;
 import org.bitclass.tokenizer.chat.ChatTemplate;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,45 +27,57 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** {@code bitclass chat}: a terminal chat using the model's own chat template, replies streamed. */
 @Command(name = "chat",
         header = "Chat with a model in the terminal, using its own chat template.", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Chat with a model in the terminal. Messages are formatted with the model's chat template",
-                "(tokenizer.chat_template), exactly as Hugging Face renders it. Replies stream as they are generated;",
-                "Ctrl-C stops a reply (and quits when no reply is running).",
-                "In the chat: /reset starts over, /system TEXT sets the system message, /exit quits."},
+        description = {"Chat with a model in the terminal. Messages are formatted with the model's chat template "
+                + "(tokenizer.chat_template), exactly as Hugging Face renders it. Replies stream as they are "
+                + "generated; their statistics go to stderr. Ctrl-C stops a reply (and quits when no reply is running).",
+                "When the context is full, the oldest messages make room (the system message stays), and a reply "
+                + "that reaches the end of the context is cut with a warning.",
+                "-p or -f sends one message, prints the reply and exits. In the chat: /reset starts over, "
+                + "/system TEXT sets the system message, /exit quits."},
         footer = {"", "Examples:",
                 "  bitclass chat model.gguf",
-                "  bitclass chat model.gguf --system 'You are terse.' --prompt 'Name three rivers.' --temp 0"})
+                "  bitclass chat model.gguf -sys 'You are terse.' -p 'Name three rivers.' \\",
+                "      --temp 0"})
 public final class ChatCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "MODEL", description = "GGUF model with a chat template")
-    Path model;
+    @Mixin
+    ModelArgument modelArgument;
 
-    @Option(names = "--prompt", paramLabel = "TEXT", description = "send one message, print the reply and exit")
-    String oneShot;
+    @ArgGroup(multiplicity = "0..1")
+    TextInput oneShot;
 
-    @Option(names = "--system", paramLabel = "TEXT", description = "system message")
+    @Option(names = {"-sys", "--system-prompt", "--system"}, paramLabel = "TEXT", description = "system message")
     String system;
 
     @Option(names = "--no-think", description = "ask thinking models to answer without thinking (enable_thinking=false)")
     boolean noThink;
 
-    @Option(names = {"-n", "--n-predict"}, paramLabel = "N", description = "most tokens per reply (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-n", "--n-predict"}, paramLabel = "N",
+            description = "most tokens per reply, -1 = until the end of the reply or of the context (default: ${DEFAULT-VALUE})")
     int maxTokens = 1024;
 
     @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "context size (default: the model's, at most 8192)")
     Integer contextSize;
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
     int threads = Models.defaultThreads();
 
     @Mixin
     SamplingOptions sampling;
 
-    private final List<Map<String, Object>> messages = new ArrayList<>();
     private final AtomicBoolean replying = new AtomicBoolean();
     private final AtomicBoolean cancel = new AtomicBoolean();
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.allOrAtLeast("--n-predict", maxTokens, 1, "no limit");
+        if (contextSize != null) {
+            OptionChecks.atLeast("--ctx-size", contextSize, 2);
+        }
+        OptionChecks.atLeast("--threads", threads, 1);
+        Sampler sampler = sampling.sampler();
+        Path model = modelArgument.path();
+        String message = oneShot == null ? null : oneShot.read();
         ChatTemplate template;
         Map<String, Object> extra = new HashMap<>();
         Tokenizer tokenizer;
@@ -88,13 +99,13 @@ public final class ChatCommand implements Callable<Integer> {
             extra.put("enable_thinking", false);
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        Conversation conversation = new Conversation(template, extra, tokenizer);
+        conversation.reset(system);
         try (LanguageModel lm = Models.open(model, threads)) {
             int ctx = contextSize != null ? contextSize : Math.min(lm.contextLength(), 8192);
             Generator generator = new Generator(lm.newSession(ctx), tokenizer);
-            Sampler sampler = sampling.sampler();
-            setSystem(system);
-            if (oneShot != null) {
-                reply(oneShot, template, extra, tokenizer, generator, sampler, out);
+            if (message != null) {
+                reply(message, conversation, generator, ctx, sampler, out);
                 return 0;
             }
             installInterruptHandler();
@@ -113,52 +124,64 @@ public final class ChatCommand implements Callable<Integer> {
                     continue;
                 }
                 if (input.equals("/reset")) {
-                    setSystem(system);
+                    conversation.reset(system);
                     generator.reset();
                     out.println("(conversation cleared)");
                 } else if (input.startsWith("/system")) {
-                    system = input.substring("/system".length()).strip();
-                    setSystem(system.isEmpty() ? null : system);
+                    String text = input.substring("/system".length()).strip();
+                    system = text.isEmpty() ? null : text;
+                    conversation.reset(system);
                     generator.reset();
                     out.println("(system message set; conversation cleared)");
                 } else if (input.startsWith("/")) {
                     out.println("(commands: /reset, /system TEXT, /exit)");
                 } else {
-                    reply(input, template, extra, tokenizer, generator, sampler, out);
+                    reply(input, conversation, generator, ctx, sampler, out);
                 }
             }
         }
     }
 
-    private void setSystem(String text) {
-        messages.clear();
-        if (text != null) {
-            messages.add(Map.of("role", "system", "content", text));
+    /**
+     * Sends one user message and streams the reply. Old messages make room first: the reply gets the room
+     * -n asks for, at most half the context (as llama.cpp frees half when it shifts).
+     */
+    private void reply(String user, Conversation conversation, Generator generator, int ctx, Sampler sampler,
+                       PrintStream out) {
+        conversation.add("user", user);
+        int room = maxTokens < 0 ? ctx / 2 : Math.min(maxTokens, ctx / 2);
+        int dropped = conversation.dropOldestUntil(ctx - room);
+        int[] tokens = conversation.prompt();
+        if (tokens.length >= ctx) {
+            conversation.removeLast();
+            System.err.printf(Locale.ROOT, "[not sent: the message makes a prompt of %d tokens, the context holds %d;"
+                    + " /reset or a larger -c makes room]%n", tokens.length, ctx);
+            return;
         }
-    }
-
-    private void reply(String user, ChatTemplate template, Map<String, Object> extra, Tokenizer tokenizer,
-                       Generator generator, Sampler sampler, PrintStream out) {
-        messages.add(Map.of("role", "user", "content", user));
-        String prompt = template.render(messages, null, true, extra);
-        String bos = (String) extra.get("bos_token");
-        int[] tokens = tokenizer.encode(prompt, bos == null || !prompt.startsWith(bos), true);
+        if (dropped > 0) {
+            System.err.printf(Locale.ROOT, "[context full: the %d oldest message%s dropped%s]%n", dropped,
+                    dropped == 1 ? " was" : "s were", system != null ? "; the system message stays" : "");
+        }
         cancel.set(false);
         replying.set(true);
         Generator.Result r;
         try {
-            r = generator.generate(tokens, sampler, maxTokens, List.of(), piece -> {
+            r = generator.generate(tokens, sampler, maxTokens < 0 ? Integer.MAX_VALUE : maxTokens, List.of(), piece -> {
                 out.print(piece);
                 out.flush();
             }, cancel::get);
         } finally {
             replying.set(false);
         }
-        messages.add(Map.of("role", "assistant", "content", r.text()));
+        conversation.add("assistant", r.text());
         out.println();
-        out.printf(Locale.ROOT, "[%d tokens, %.1f t/s%s]%n", r.tokens().length,
-                r.tokens().length / Math.max(1e-9, r.genNanos() / 1e9),
-                r.reason() == Generator.StopReason.CANCELLED ? ", stopped" : "");
+        System.err.printf(Locale.ROOT, "[prompt %d tokens | reply %d tokens, %.1f t/s | stop: %s]%n", r.promptTokens(),
+                r.tokens().length, r.tokens().length / Math.max(1e-9, r.genNanos() / 1e9),
+                r.reason().name().toLowerCase(Locale.ROOT));
+        if (r.reason() == Generator.StopReason.CONTEXT_FULL) {
+            System.err.printf(Locale.ROOT, "warning: the reply was cut: the context of %d tokens is full"
+                    + " (older messages make room for the next one)%n", ctx);
+        }
     }
 
     /** Ctrl-C stops the reply being generated; with no reply running it quits. */

@@ -39,14 +39,16 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "demo",
         header = "Run the whole pipeline on the bundled demo model (a few minutes).", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the main job on the bundled demo model, in a few minutes.",
-                "Minima (demo/" + DemoFiles.MODEL + ", 7M parameters, Qwen3 architecture, trained on the KJV bible)",
-                "is calibrated on demo/" + DemoFiles.CALIBRATION_TEXT + " (importance matrix), quantized to several types",
-                "with it, and each quantization is scored against the BF16 model on demo/" + DemoFiles.TEST_TEXT + ":",
-                "perplexity and KL divergence, as llama-perplexity computes them."},
-        footer = {"", "The quantized models, the imatrix and the KLD base file stay in --out for further use, e.g.:",
+        description = "Run the main job on the bundled demo model, in a few minutes. Minima (demo/"
+                + DemoFiles.MODEL + ", 7M parameters, Qwen3 architecture, trained on the KJV bible) is calibrated on"
+                + " demo/" + DemoFiles.CALIBRATION_TEXT + " (importance matrix), quantized to several types with it,"
+                + " and each quantization is scored against the BF16 model on demo/" + DemoFiles.TEST_TEXT + ":"
+                + " perplexity and KL divergence, as llama-perplexity computes them.",
+        footer = {"", "The quantized models, the imatrix and the KLD base file stay in --out for",
+                "further use, e.g.:",
                 "  bitclass chat bitclass-demo/minima-Q4_K.gguf",
-                "  bitclass perplexity bitclass-demo/minima-Q3_K.gguf --kld bitclass-demo/minima-bf16.kld"})
+                "  bitclass perplexity bitclass-demo/minima-Q3_K.gguf \\",
+                "      --kld bitclass-demo/minima-bf16.kld"})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "where to write the files (default: ${DEFAULT-VALUE})")
@@ -61,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--eval-chunks", paramLabel = "N", description = "512-token chunks of test text scored (default: ${DEFAULT-VALUE})")
     int evalChunks = 8;
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
     int threads = Models.defaultThreads();
 
     private static final int CONTEXT = 512;
@@ -73,8 +75,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path model = DemoFiles.file(DemoFiles.MODEL);
-        List<FileType> fileTypes = types.stream().map(t -> FileType.parse(t).orElseThrow(() ->
-                new IllegalArgumentException("unknown type '" + t + "'; valid types: " + FileType.validNames()))).toList();
+        OptionChecks.atLeast("--calib-chunks", calibChunks, 1);
+        OptionChecks.atLeast("--eval-chunks", evalChunks, 1);
+        OptionChecks.atLeast("--threads", threads, 1);
+        List<FileType> fileTypes = types.stream().map(t -> TypeNames.fileType(t, "--types")).toList();
         Files.createDirectories(out);
         PrintStream o = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         long start = System.nanoTime();

@@ -8,7 +8,6 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,20 +20,21 @@ import java.util.concurrent.Callable;
 /** {@code bitclass generate}: raw text completion, streamed, the prompt printed first as llama.cpp does. */
 @Command(name = "generate",
         header = "Continue a text with a model (raw completion, streamed).", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Continue a text with the model (no chat template). Prints the prompt and the continuation as",
-                "it is generated; timings go to stderr."},
+        description = "Continue a text with the model (no chat template). Prints the prompt and the continuation as"
+                + " it is generated; timings go to stderr.",
         footer = {"", "Examples:",
                 "  bitclass generate demo/minima-qwen3-bf16.gguf -p ' = Ge 1 = ' -n 64 --temp 0",
                 "  bitclass generate model.gguf -f prompt.txt -n 256 --seed 42 --stop '\\n\\n'"})
 public final class GenerateCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "MODEL", description = "GGUF model")
-    Path model;
+    @Mixin
+    ModelArgument modelArgument;
 
     @ArgGroup(multiplicity = "1")
     TextInput prompt;
 
-    @Option(names = {"-n", "--n-predict"}, paramLabel = "N", description = "tokens to generate (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-n", "--n-predict"}, paramLabel = "N",
+            description = "tokens to generate, -1 = until the end of the text or of the context (default: ${DEFAULT-VALUE})")
     int maxTokens = 128;
 
     @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "context size (default: the model's, at most 4096)")
@@ -43,7 +43,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stop", paramLabel = "TEXT", description = "stop when this text appears (repeatable; \\n and \\t are understood)")
     List<String> stops = new ArrayList<>();
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
     int threads = Models.defaultThreads();
 
     @Mixin
@@ -51,11 +51,14 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String text = prompt.read();
-        if (maxTokens < 0 || threads < 1) {
-            throw new IllegalArgumentException("-n must be >= 0 and --threads >= 1");
+        OptionChecks.allOrAtLeast("--n-predict", maxTokens, 0, "no limit");
+        if (contextSize != null) {
+            OptionChecks.atLeast("--ctx-size", contextSize, 2);
         }
+        OptionChecks.atLeast("--threads", threads, 1);
         var sampler = sampling.sampler();
+        Path model = modelArgument.path();
+        String text = prompt.read();
         Tokenizer tokenizer = Tokenizer.open(model);
         try (LanguageModel lm = Models.open(model, threads)) {
             int ctx = contextSize != null ? contextSize : Math.min(lm.contextLength(), 4096);
@@ -64,7 +67,7 @@ public final class GenerateCommand implements Callable<Integer> {
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             out.print(text);
             out.flush();
-            Generator.Result r = generator.generate(tokens, sampler, maxTokens,
+            Generator.Result r = generator.generate(tokens, sampler, maxTokens < 0 ? Integer.MAX_VALUE : maxTokens,
                     stops.stream().map(GenerateCommand::unescape).toList(), piece -> {
                         out.print(piece);
                         out.flush();

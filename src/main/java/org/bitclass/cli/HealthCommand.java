@@ -11,7 +11,7 @@ import org.bitclass.gguf.TensorInfo;
 import org.bitclass.io.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,14 +28,14 @@ import java.util.concurrent.Future;
 /** {@code bitclass health MODEL}: value statistics of every tensor, and the ones unlike their peers in other layers. */
 @Command(name = "health",
         header = "Scan tensor statistics and flag outliers among same-role tensors.", mixinStandardHelpOptions = true,
-        description = {"Scan every tensor's values (dequantized): mean, std, skewness, excess kurtosis, max |w|,",
-                "share beyond 6σ. Tensors whose statistics stand out among the same tensor in the other layers",
-                "(robust z-score beyond ±" + HealthReport.THRESHOLD + ") are flagged. See docs/health.md."},
+        description = "Scan every tensor's values (dequantized): mean, std, skewness, excess kurtosis, max |w|,"
+                + " share beyond 6σ. Tensors whose statistics stand out among the same tensor in the other layers"
+                + " (robust z-score beyond ±" + HealthReport.THRESHOLD + ") are flagged. See docs/health.md.",
         footer = {"", "Examples:", "  bitclass health model.gguf", "  bitclass health model.gguf --json health.json"})
 public final class HealthCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "MODEL", description = "the GGUF model (any part of a split model)")
-    Path model;
+    @Mixin
+    ModelArgument modelArgument;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the report as JSON to FILE")
     Path json;
@@ -46,9 +46,8 @@ public final class HealthCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (nThreads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
-        }
+        OptionChecks.atLeast("--threads", nThreads, 1);
+        Path model = modelArgument.path();
         if (json != null) {
             OutputFile.check(json, model);
         }

@@ -26,8 +26,8 @@ import java.util.concurrent.Callable;
 /** {@code bitclass inspect FILE}: what a GGUF file holds, like gguf-dump, as a table or JSON. */
 @Command(name = "inspect",
         header = "Show what a GGUF file holds: metadata, tensors, sizes, BPW.", mixinStandardHelpOptions = true,
-        description = {"Show a GGUF file's architecture, size, bits per weight, metadata and tensors.",
-                "Split models (NAME-00001-of-00003.gguf) are shown as one model."},
+        description = "Show a GGUF file's architecture, size, bits per weight, metadata and tensors. Split models"
+                + " (NAME-00001-of-00003.gguf) are shown as one model.",
         footer = {"", "Examples:", "  bitclass inspect model.gguf", "  bitclass inspect --all --json model.gguf > model.json"})
 public final class InspectCommand implements Callable<Integer> {
 

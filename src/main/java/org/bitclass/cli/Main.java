@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Mixed-precision GGUF quantization, evaluation and serving in pure Java.",
         footer = {"", "A typical run (./bitclass demo does all of it on the bundled model):",
                 "  bitclass imatrix model-bf16.gguf -f calib.txt -o imatrix.gguf",
-                "  bitclass quantize model-bf16.gguf model-q4k.gguf --type Q4_K --imatrix imatrix.gguf",
+                "  bitclass quantize model-bf16.gguf model-q4k.gguf Q4_K_M --imatrix imatrix.gguf",
                 "  bitclass perplexity model-bf16.gguf -f test.txt --kld-base base.kld",
                 "  bitclass perplexity model-q4k.gguf --kld base.kld",
                 "  bitclass chat model-q4k.gguf",
@@ -45,7 +45,9 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (tests call this instead of main). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler(new ErrorHandler());
+        ErrorHandler errors = new ErrorHandler();
+        cli.setExecutionExceptionHandler(errors);
+        cli.setParameterExceptionHandler(errors);
         RunInputs.begin();
         try {
             return cli.execute(args);

@@ -21,7 +21,7 @@ import org.bitclass.io.OutputFile;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,19 +34,21 @@ import java.util.concurrent.Callable;
 /** {@code bitclass perplexity}: llama-perplexity's perplexity and KL-divergence measurements, with its printouts. */
 @Command(name = "perplexity",
         header = "Measure perplexity and KL divergence, like llama-perplexity.", mixinStandardHelpOptions = true,
-        description = {"Measure a model's perplexity on a text as llama-perplexity does: chunks of -c tokens, each",
-                "scored on its second half. With --kld-base, also save the model's token probabilities; with --kld,",
-                "compare another model (a quantization) with such a file: KL divergence, Δp, same top token."},
+        description = "Measure a model's perplexity on a text as llama-perplexity does: chunks of -c tokens, each"
+                + " scored on its second half. With --kld-base, also save the model's token probabilities; with --kld,"
+                + " compare another model (a quantization) with such a file: KL divergence, Δp, same top token.",
         footer = {"", "Examples:",
                 "  bitclass perplexity model.gguf -f wiki.test.raw",
                 "  bitclass perplexity model-f16.gguf -f wiki.test.raw --kld-base base.bin",
-                "  bitclass perplexity model-q4_k_m.gguf --kld base.bin"})
+                "  bitclass perplexity model-q4_k_m.gguf --kld base.bin",
+                "  bitclass perplexity -m model-q4_k_m.gguf --kl-divergence-base base.bin \\",
+                "      --kl-divergence"})
 public final class PerplexityCommand implements Callable<Integer> {
 
     private static final int DEFAULT_CTX = 512;
 
-    @Parameters(paramLabel = "MODEL", description = "the GGUF model to evaluate")
-    Path model;
+    @Mixin
+    ModelArgument modelArgument;
 
     @Option(names = {"-f", "--file"}, paramLabel = "TEXT",
             description = "the text (UTF-8); with --kld optional, and then checked against the base file's tokens")
@@ -67,7 +69,7 @@ public final class PerplexityCommand implements Callable<Integer> {
     BaseFile base;
 
     static final class BaseFile {
-        @Option(names = "--kld-base", paramLabel = "FILE",
+        @Option(names = {"--kld-base", "--kl-divergence-base"}, paramLabel = "FILE",
                 description = "write the model's log-probabilities of every scored token to FILE (llama.cpp's"
                         + " --kl-divergence-base format)")
         Path write;
@@ -78,21 +80,40 @@ public final class PerplexityCommand implements Callable<Integer> {
         Path read;
     }
 
+    @Option(names = "--kl-divergence", description = "llama-perplexity's form of --kld: compare with the"
+            + " --kl-divergence-base FILE instead of writing it")
+    boolean klDivergence;
+
+    private Path model;
+    private Path baseToWrite;
+    private Path baseToRead;
+
     @Override
     public Integer call() throws IOException {
-        if (nCtx != null && nCtx < 3) {
-            throw new IllegalArgumentException("-c must be at least 3");
+        if (nCtx != null) {
+            OptionChecks.atLeast("--ctx-size", nCtx, 3);
         }
-        if (chunks == 0 || chunks < -1) {
-            throw new IllegalArgumentException("--chunks must be a positive number");
+        OptionChecks.allOrAtLeast("--chunks", chunks, 1, "all");
+        if (threads != null) {
+            OptionChecks.atLeast("--threads", threads, 1);
         }
-        if (base != null && base.write != null) {
-            OutputFile.check(base.write, model, text);
+        model = modelArgument.path();
+        baseToWrite = base == null ? null : base.write;
+        baseToRead = base == null ? null : base.read;
+        if (klDivergence) {
+            if (baseToWrite == null) {
+                throw new UsageError("--kl-divergence compares with the file of --kl-divergence-base FILE: give it");
+            }
+            baseToRead = baseToWrite;
+            baseToWrite = null;
+        }
+        if (baseToWrite != null) {
+            OutputFile.check(baseToWrite, model, text);
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Tokenizer tokenizer = Tokenizer.open(model);
         OptionalInt bos = EvalText.chunkStart(tokenizer);
-        if (base != null && base.read != null) {
+        if (baseToRead != null) {
             compare(out, tokenizer, bos);
         } else {
             measure(out, tokenizer, bos);
@@ -118,8 +139,8 @@ public final class PerplexityCommand implements Callable<Integer> {
                     bar.setExtraMessage(" PPL " + CFormat.fixed(ppl, 4));
                     bar.step();
                 };
-                if (base != null && base.write != null) {
-                    try (KldBaseWriter writer = KldBaseWriter.create(base.write, evalChunks, lm.vocabSize())) {
+                if (baseToWrite != null) {
+                    try (KldBaseWriter writer = KldBaseWriter.create(baseToWrite, evalChunks, lm.vocabSize())) {
                         nll = Perplexity.measureWritingBase(logits, evalChunks, writer, progress);
                         writer.commit();
                     }
@@ -133,9 +154,9 @@ public final class PerplexityCommand implements Callable<Integer> {
     }
 
     private void compare(PrintStream out, Tokenizer tokenizer, OptionalInt bos) throws IOException {
-        try (KldBaseReader reader = KldBaseReader.open(base.read)) {
+        try (KldBaseReader reader = KldBaseReader.open(baseToRead)) {
             if (nCtx != null && nCtx != reader.nCtx()) {
-                throw new IllegalArgumentException(base.read + " was computed with -c " + reader.nCtx()
+                throw new IllegalArgumentException(baseToRead + " was computed with -c " + reader.nCtx()
                         + "; leave out -c or give -c " + reader.nCtx());
             }
             if (text != null) {
@@ -171,7 +192,7 @@ public final class PerplexityCommand implements Callable<Integer> {
         int[] ours = EvalText.tokenize(tokenizer, EvalText.read(text));
         int[] theirs = reader.tokens();
         if (ours.length < theirs.length || !Arrays.equals(ours, 0, theirs.length, theirs, 0, theirs.length)) {
-            throw new IllegalArgumentException(base.read + " was computed on another text (or vocabulary) than " + text);
+            throw new IllegalArgumentException(baseToRead + " was computed on another text (or vocabulary) than " + text);
         }
     }
 

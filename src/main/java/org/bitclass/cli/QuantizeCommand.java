@@ -39,25 +39,17 @@ import java.util.stream.Collectors;
 @Command(name = "quantize",
         header = "Quantize a model like llama-quantize: its recipes (Q4_K_M ...), bit-exact.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-                "Quantize a model with llama-quantize's stock recipe for a file type (Q4_K_M:",
-                "most matrices Q4_K; attn_v and ffn_down of chosen layers and the output",
-                "head Q6_K), choosing every tensor's type as llama-quantize does and writing",
-                "its bytes. --pure gives every weight matrix the file type's base type",
-                "instead. Vectors (norms, biases) keep their type. A row length a type's",
-                "block does not divide falls back to llama.cpp's compatible type. The output",
-                "appears only when complete. llama-quantize's positional form",
-                "IN OUT TYPE [THREADS] works too."},
+        description = "Quantize a model with llama-quantize's stock recipe for a file type (Q4_K_M: most matrices"
+                + " Q4_K; attn_v and ffn_down of chosen layers and the output head Q6_K), choosing every tensor's"
+                + " type as llama-quantize does and writing its bytes. --pure gives every weight matrix the file"
+                + " type's base type instead. Vectors (norms, biases) keep their type. A row length a type's block"
+                + " does not divide falls back to llama.cpp's compatible type. The output appears only when"
+                + " complete. llama-quantize's positional form IN OUT TYPE [THREADS] works too.",
         footer = {"",
-                "File types: Q2_K, Q3_K_S, Q3_K_M, Q3_K_L, Q4_K_S, Q4_K_M, Q5_K_S, Q5_K_M,",
-                "  Q6_K, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, F16, BF16, F32, or",
-                "  their numeric ids; Q3_K, Q4_K and Q5_K mean the _M recipes, as in",
-                "  llama-quantize.",
-                "Tensor types (for --pure's uniform type and the type options): Q8_0, Q6_K,",
-                "  Q5_K, Q4_K, Q3_K, Q2_K, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, F16, BF16,",
-                "  F32.",
-                "--tensor-type rules apply only to quantized file types (not F16, BF16,",
-                "  F32); the text before '=' is lower-cased, as llama-quantize does.",
+                "A file type may also be given by its numeric id; Q3_K, Q4_K and Q5_K mean",
+                "the _M recipes, as in llama-quantize. --tensor-type rules apply only to",
+                "quantized file types (not F16, BF16, F32); the text before '=' is",
+                "lower-cased, as llama-quantize does.",
                 "",
                 "Examples:",
                 "  bitclass quantize model-bf16.gguf model-Q4_K_M.gguf Q4_K_M",
@@ -85,7 +77,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Parameters(index = "3", arity = "0..1", paramLabel = "THREADS", description = "threads, as --threads")
     Integer positionalThreads;
 
-    @Option(names = "--type", paramLabel = "TYPE", description = "file type: its recipe (or with --pure its base type)")
+    @Option(names = "--type", paramLabel = "TYPE", completionCandidates = TypeNames.FileTypes.class,
+            description = "file type: its recipe (or with --pure its base type): ${COMPLETION-CANDIDATES}")
     String typeOption;
 
     @Option(names = "--pure", description = "one type for every weight matrix, no recipe (llama-quantize --pure)")
@@ -94,15 +87,18 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--imatrix", paramLabel = "FILE", description = "importance matrix (llama.cpp's GGUF or .dat format)")
     Path imatrixFile;
 
-    @Option(names = "--output-tensor-type", paramLabel = "TYPE",
-            description = "type of output.weight (and of token_embd.weight when the head is tied to it)")
+    @Option(names = "--output-tensor-type", paramLabel = "TYPE", completionCandidates = TypeNames.TensorTypes.class,
+            description = "type of output.weight (and of token_embd.weight when the head is tied to it):"
+                    + " ${COMPLETION-CANDIDATES}")
     String outputType;
 
-    @Option(names = "--token-embedding-type", paramLabel = "TYPE", description = "type of token_embd.weight")
+    @Option(names = "--token-embedding-type", paramLabel = "TYPE", description = "type of token_embd.weight"
+            + " (types as for --output-tensor-type)")
     String tokenEmbeddingType;
 
     @Option(names = "--tensor-type", paramLabel = "REGEX=TYPE",
-            description = "give tensors whose name matches REGEX this type; repeatable, the first match wins")
+            description = "give tensors whose name matches REGEX this type (as for --output-tensor-type);"
+                    + " repeatable, the first match wins")
     List<String> tensorTypes = new ArrayList<>();
 
     @Option(names = "--tensor-type-file", paramLabel = "FILE",
@@ -126,17 +122,19 @@ public final class QuantizeCommand implements Callable<Integer> {
         int threads = threads();
         OutputFile.check(output, input, imatrixFile, recipe, allocation.calibration);
         OutputFile.check(output, tensorTypeFiles.toArray(Path[]::new));
-        Allocation allocated = allocation();
-        FileType fileType = allocated != null ? FileType.parse(allocated.fileType()).orElseThrow() : fileType();
-        RecipeOptions options = RecipeOptions.DEFAULT.withPure(pure)
-                .withOutputType(outputType == null ? null : TensorTypeOverrides.parseType(outputType, "--output-tensor-type"))
-                .withTokenEmbeddingType(tokenEmbeddingType == null ? null
-                        : TensorTypeOverrides.parseType(tokenEmbeddingType, "--token-embedding-type"))
-                .withTensorTypes(TensorTypeOverrides.parse(tensorTypeRules()))
-                .withImatrix(imatrixFile != null);
-        Imatrix imatrix = imatrixFile == null ? null : Imatrix.read(imatrixFile);
-        String imatrixName = imatrixFile == null ? null : imatrixFile.toString();
         try (GgufModel model = GgufModel.open(input)) {
+            ModelQuantizer.checkSource(model);
+            Allocation allocated = allocation();
+            FileType fileType = allocated != null ? FileType.parse(allocated.fileType()).orElseThrow() : fileType();
+            RecipeOptions options = RecipeOptions.DEFAULT.withPure(pure)
+                    .withOutputType(outputType == null ? null
+                            : TypeNames.tensorType(outputType, "--output-tensor-type"))
+                    .withTokenEmbeddingType(tokenEmbeddingType == null ? null
+                            : TypeNames.tensorType(tokenEmbeddingType, "--token-embedding-type"))
+                    .withTensorTypes(TensorTypeOverrides.parse(tensorTypeRules()))
+                    .withImatrix(imatrixFile != null);
+            Imatrix imatrix = imatrixFile == null ? null : Imatrix.read(imatrixFile);
+            String imatrixName = imatrixFile == null ? null : imatrixFile.toString();
             RecipePlan plan = new StockRecipe(fileType, options).plan(model);
             plan.warnings().forEach(System.err::println);
             System.out.println(describe(plan, pure));
@@ -169,10 +167,10 @@ public final class QuantizeCommand implements Callable<Integer> {
     /** The allocation asked for with --recipe or a budget, or null for a stock recipe. */
     private Allocation allocation() throws IOException {
         if (recipe != null && allocation.given()) {
-            throw new IllegalArgumentException("give either --recipe or a budget (--target-size, --target-bpw), not both");
+            throw new UsageError("give either --recipe or a budget (--target-size, --target-bpw), not both");
         }
         if ((recipe != null || allocation.given()) && (typeOption != null || positionalType != null || pure)) {
-            throw new IllegalArgumentException("the recipe chooses the types: drop the TYPE and --pure");
+            throw new UsageError("the recipe chooses the types: drop the TYPE and --pure");
         }
         if (recipe != null) {
             Allocation a = Allocation.read(recipe);
@@ -199,27 +197,23 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     private FileType fileType() {
         if (typeOption != null && positionalType != null) {
-            throw new IllegalArgumentException("give the type once: --type " + typeOption + " and " + positionalType);
+            throw new UsageError("give the type once: --type " + typeOption + " and " + positionalType);
         }
-        String name = typeOption != null ? typeOption : positionalType;
-        if (name == null) {
-            throw new IllegalArgumentException("no type given: quantize IN OUT TYPE, or --type TYPE");
+        if (typeOption == null && positionalType == null) {
+            throw new UsageError("no type given: quantize IN OUT TYPE, or --type TYPE");
         }
-        return FileType.parse(name).orElseThrow(() -> new IllegalArgumentException(
-                "unknown type '" + name + "'; valid types: " + FileType.validNames() + ", Q3_K, Q4_K, Q5_K"));
+        return typeOption != null ? TypeNames.fileType(typeOption, "--type") : TypeNames.fileType(positionalType, "TYPE");
     }
 
     private int threads() {
         if (threadsOption != null && positionalThreads != null) {
-            throw new IllegalArgumentException("give the threads once: --threads " + threadsOption + " and " + positionalThreads);
+            throw new UsageError("give the threads once: --threads " + threadsOption + " and " + positionalThreads);
         }
         Integer n = threadsOption != null ? threadsOption : positionalThreads;
         if (n == null) {
             return Runtime.getRuntime().availableProcessors();
         }
-        if (n < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
-        }
+        OptionChecks.atLeast(threadsOption != null ? "--threads" : "THREADS", n, 1);
         return n;
     }
 

@@ -3,7 +3,7 @@ package org.bitclass.cli;
 import org.bitclass.model.Sampler;
 import picocli.CommandLine.Option;
 
-/** Sampling options shared by {@code generate} and {@code chat}; defaults are llama.cpp's. */
+/** Sampling options shared by {@code generate} and {@code chat}; defaults and flags are llama.cpp's. */
 final class SamplingOptions {
 
     @Option(names = "--temp", paramLabel = "T", description = "temperature; 0 picks the most likely token (default: ${DEFAULT-VALUE})")
@@ -24,15 +24,22 @@ final class SamplingOptions {
     @Option(names = "--repeat-last-n", paramLabel = "N", description = "how many recent tokens the penalty sees (default: ${DEFAULT-VALUE})")
     int repeatLastN = 64;
 
-    @Option(names = "--seed", paramLabel = "N", description = "random seed (default: random)")
-    Long seed;
+    @Option(names = {"-s", "--seed"}, paramLabel = "N", description = "random seed, -1 = random (default: ${DEFAULT-VALUE})")
+    long seed = -1;
 
+    private void check() {
+        OptionChecks.atLeast("--temp", temperature, 0);
+        OptionChecks.atLeast("--top-k", topK, 0);
+        OptionChecks.within("--top-p", topP, 0, false, 1);
+        OptionChecks.within("--min-p", minP, 0, true, 1);
+        OptionChecks.above("--repeat-penalty", repeatPenalty, 0);
+        OptionChecks.atLeast("--repeat-last-n", repeatLastN, 0);
+    }
+
+    /** The sampler; options out of range are usage errors (call it before loading the model, to fail at once). */
     Sampler sampler() {
-        if (temperature < 0 || topP <= 0 || topP > 1 || minP < 0 || minP > 1 || repeatPenalty <= 0) {
-            throw new IllegalArgumentException("sampling options out of range: need --temp >= 0, 0 < --top-p <= 1, "
-                    + "0 <= --min-p <= 1, --repeat-penalty > 0");
-        }
-        long s = seed != null ? seed : System.nanoTime();
+        check();
+        long s = seed != -1 ? seed : System.nanoTime();
         return new Sampler(new Sampler.Settings(temperature, topK, topP, minP, repeatPenalty, repeatLastN, s));
     }
 }

@@ -5,11 +5,12 @@ import org.bitclass.calib.SensitivityAnalysis;
 import org.bitclass.calib.SensitivityReport;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.quant.Imatrix;
+import org.bitclass.quant.ImatrixMatch;
 import org.bitclass.io.OutputFile;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,17 +19,18 @@ import java.util.concurrent.Callable;
 /** {@code bitclass sensitivity}: Hessian-diagonal sensitivity per tensor, layer and role, for the bit allocator. */
 @Command(name = "sensitivity",
         header = "Rank layers and tensor roles by sensitivity to quantization noise.", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Rank a model's layers and tensor roles by their sensitivity to quantization noise:",
-                "sum_ij H_jj * w_ij^2 per tensor, with H_jj = E[x_j^2] the mean squared input of column j (the",
-                "diagonal of the layer's Hessian, from an imatrix). Calibrates first when given a text.",
-                "The JSON report is described in docs/sensitivity.md."},
+        description = "Rank a model's layers and tensor roles by their sensitivity to quantization noise:"
+                + " sum_ij H_jj * w_ij^2 per tensor, with H_jj = E[x_j^2] the mean squared input of column j (the"
+                + " diagonal of the layer's Hessian, from an imatrix of this model). Calibrates first when given a"
+                + " text. The JSON report is described in docs/sensitivity.md.",
         footer = {"", "Examples:",
-                "  bitclass sensitivity model.gguf -f calibration.txt --json model.sensitivity.json",
+                "  bitclass sensitivity model.gguf -f calibration.txt \\",
+                "      --json model.sensitivity.json",
                 "  bitclass sensitivity model.gguf --imatrix model.imatrix.gguf --top 20"})
 public final class SensitivityCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "the model (GGUF)")
-    Path model;
+    @Mixin
+    ModelArgument modelArgument;
 
     @ArgGroup(multiplicity = "1")
     Source source;
@@ -56,14 +58,16 @@ public final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--top", paramLabel = "N", description = "tensors to list (default: ${DEFAULT-VALUE})")
     int top = 10;
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() throws IOException {
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
-        }
+        OptionChecks.atLeast("--ctx-size", contextSize, 1);
+        OptionChecks.allOrAtLeast("--chunks", chunks, 1, "all");
+        OptionChecks.atLeast("--top", top, 0);
+        OptionChecks.atLeast("--threads", threads, 1);
+        Path model = modelArgument.path();
         if (json != null) {
             OutputFile.check(json, model, source.text, source.imatrix);
         }
@@ -71,6 +75,9 @@ public final class SensitivityCommand implements Callable<Integer> {
                 new ImatrixCalibration.Options(contextSize, chunks, processOutput, false, false), threads).imatrix();
         SensitivityReport report;
         try (GgufModel gguf = GgufModel.open(model)) {
+            if (source.imatrix != null) {
+                ImatrixMatch.check(imatrix, source.imatrix.toString(), gguf);
+            }
             report = SensitivityAnalysis.analyze(gguf, imatrix);
         }
         System.out.print(report.format(top));

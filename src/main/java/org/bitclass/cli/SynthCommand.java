@@ -17,15 +17,18 @@ import java.util.concurrent.Callable;
 /** {@code bitclass synth}: a random-weight model with a real model's shapes, for benchmarks and scale tests. */
 @Command(name = "synth",
         header = "Write a random-weight model with a real model's shapes.", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write a random-weight GGUF with the dimensions of a real model, loadable by llama.cpp and BitClass.",
-                "Weights are seeded per row, so the same options give the same bytes. Matrices take --type,",
-                "vectors stay F32. The vocabulary is the bundled Minima one unless --vocab names another GGUF;",
-                "it is padded with unused tokens up to the model's vocabulary size."},
-        footer = {"", "Presets: " + "qwen3-0.6b, qwen3-1.7b, qwen3-4b, qwen2.5-0.5b, llama-3.2-1b, qwen3.5-4b, qwen3.5-mini",
+        description = "Write a random-weight GGUF with the dimensions of a real model, loadable by llama.cpp and"
+                + " BitClass. Weights are seeded per row, so the same options give the same bytes. Matrices take"
+                + " --type, vectors stay F32. The vocabulary is the bundled Minima one unless --vocab names another"
+                + " GGUF; it is padded with unused tokens up to the model's vocabulary size.",
+        footer = {"", "Presets: qwen3-0.6b, qwen3-1.7b, qwen3-4b, qwen2.5-0.5b, llama-3.2-1b,",
+                "  qwen3.5-4b, qwen3.5-mini",
                 "", "Examples:",
                 "  bitclass synth qwen3-1.7b-bf16.gguf --preset qwen3-1.7b --type BF16",
-                "  bitclass synth q35.gguf --preset qwen3.5-4b --type Q4_K --vocab qwen35-vocab.gguf",
-                "  bitclass synth tiny.gguf --preset qwen3.5-mini --layers 12 --value-heads 8 --untied"})
+                "  bitclass synth q35.gguf --preset qwen3.5-4b --type Q4_K \\",
+                "      --vocab qwen35-vocab.gguf",
+                "  bitclass synth tiny.gguf --preset qwen3.5-mini --layers 12 \\",
+                "      --value-heads 8 --untied"})
 public final class SynthCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "OUT", description = "the GGUF file to write")
@@ -34,7 +37,8 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--preset", required = true, paramLabel = "NAME", description = "model shape to mirror (see below)")
     String preset;
 
-    @Option(names = {"-t", "--type"}, paramLabel = "TYPE", description = "type of the weight matrices (default: BF16)")
+    @Option(names = "--type", paramLabel = "TYPE", completionCandidates = TypeNames.TensorTypes.class,
+            description = "type of the weight matrices: ${COMPLETION-CANDIDATES} (default: BF16)")
     String typeName = "BF16";
 
     @Option(names = "--vocab", paramLabel = "GGUF", description = "take the tokenizer from this GGUF (vocab-only files work)")
@@ -52,31 +56,31 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--value-heads", paramLabel = "N", description = "qwen35: DeltaNet value heads (a multiple of the key heads)")
     Integer valueHeads;
 
-    @Option(names = "--seed", paramLabel = "N", description = "random seed (default: 1)")
+    @Option(names = {"-s", "--seed"}, paramLabel = "N", description = "random seed (default: 1)")
     long seed = 1;
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads (default: all cores)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast("--threads", threads, 1);
+        GgmlType type = TypeNames.tensorType(typeName, "--type");
         SynthSpec spec = SynthSpec.preset(preset);
         if (layers != null) {
+            OptionChecks.atLeast("--layers", layers, 1);
             spec = spec.withLayers(layers);
         }
         if (vocabSize != null) {
+            OptionChecks.atLeast("--vocab-size", vocabSize, 1);
             spec = spec.withVocab(vocabSize);
         }
         if (untied) {
             spec = spec.withTied(false);
         }
         if (valueHeads != null) {
+            OptionChecks.atLeast("--value-heads", valueHeads, 1);
             spec = spec.withDeltaNet(spec.ssmState(), spec.ssmGroups(), valueHeads);
-        }
-        GgmlType type = GgmlType.byName(typeName).orElseThrow(() -> new IllegalArgumentException(
-                "unknown type '" + typeName + "'; try BF16, F16, F32, Q8_0, Q6_K, Q5_K, Q4_K, Q4_0, IQ4_XS ..."));
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
         }
         OutputFile.check(output, vocab);
         GgufMetadata vocabulary;

@@ -4,7 +4,7 @@ import org.bitclass.tokenizer.Tokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
         description = "Tokenize a text with a model's vocabulary and print the tokens like llama-tokenize.")
 final class TokenizeCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model or vocabulary file")
-    Path model;
+    @Mixin
+    ModelArgument modelArgument;
 
     @ArgGroup(multiplicity = "1")
     TextInput input;
@@ -45,7 +45,7 @@ final class TokenizeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         byte[] raw = input.bytes();
         String text = new String(noEscape ? raw : processEscapes(raw), StandardCharsets.UTF_8);
-        Tokenizer tokenizer = Tokenizer.open(model);
+        Tokenizer tokenizer = Tokenizer.open(modelArgument.path());
         int[] ids = tokenizer.encode(text, tokenizer.addsBos() && !noBos, !noParseSpecial);
 
         // raw bytes, as llama-tokenize prints pieces: a piece may be part of a UTF-8 character

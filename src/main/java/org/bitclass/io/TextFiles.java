@@ -3,6 +3,7 @@ package org.bitclass.io;
 import java.io.FilterReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,13 @@ public final class TextFiles {
                 }
             }
         };
+    }
+
+    /** Fails as {@link #read} would, for a command that reads the file only after long work. */
+    public static void check(Path file) throws IOException {
+        try (Reader r = reader(file)) {
+            r.transferTo(Writer.nullWriter());
+        }
     }
 
     private static IOException notUtf8(Path file) {

@@ -2,10 +2,11 @@ package org.bitclass.quant;
 
 import org.bitclass.gguf.GgmlType;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * llama.cpp's file types ({@code general.file_type}): the name a user asks for, the id stored in the file and the
@@ -65,7 +66,14 @@ public enum FileType {
         return parse(type.name());
     }
 
+    /** Every name {@link #parse} accepts (besides numeric ids), the one list of file types shown to users. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>(Arrays.stream(values()).map(Enum::name).toList());
+        names.addAll(List.of("Q3_K", "Q4_K", "Q5_K"));
+        return names;
+    }
+
     public static String validNames() {
-        return Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(", "));
+        return String.join(", ", names());
     }
 }

@@ -13,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -59,6 +60,22 @@ public final class ModelQuantizer {
         this.imatrixName = imatrixName;
         this.allowRequantize = allowRequantize;
         this.threads = threads;
+    }
+
+    /**
+     * Refuses, before any work, a GGUF that is no model to quantize: an imatrix file, or a file without weight
+     * matrices (which would give an output of metadata only).
+     */
+    public static void checkSource(GgufModel model) {
+        if (model.metadata().contains("imatrix.datasets")) {
+            throw new IllegalArgumentException(model.path() + " is an imatrix file, not a model: give it with --imatrix");
+        }
+        if (model.tensors().stream().noneMatch(QuantizableTensors::allowsQuantization)) {
+            throw new IllegalArgumentException(model.path() + " holds no weight matrices to quantize: is it a model?");
+        }
+        if (!model.metadata().contains("general.architecture")) {
+            throw new IllegalArgumentException(model.path() + " is not a model: it has no general.architecture");
+        }
     }
 
     /** The type every tensor of {@code model} gets, in output order. */
@@ -123,14 +140,13 @@ public final class ModelQuantizer {
     }
 
     private void checkPlan(GgufModel model, List<TensorInfo> plan, List<String> warnings) {
-        int changed = 0;
-        List<String> missing = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
         for (TensorInfo target : plan) {
             TensorInfo source = model.tensor(target.name());
             if (source.type() == target.type()) {
                 continue;
             }
-            changed++;
+            changed.add(source.name());
             if (source.type().isQuantized() && !allowRequantize) {
                 throw new IllegalArgumentException("tensor '" + source.name() + "' is already quantized ("
                         + source.type() + "); requantizing loses quality, pass --allow-requantize to do it anyway");
@@ -138,24 +154,19 @@ public final class ModelQuantizer {
             if (!QuantRegistry.codec(target.type()).canQuantize()) {
                 throw new IllegalArgumentException("cannot quantize to " + target.type() + " (decode-only here)");
             }
-            if (imatrix != null && importance(source) == null && !isEmbeddingOrHead(source.name())) {
-                missing.add(source.name());
-            }
+            importance(source); // an entry of the wrong size fails here, before any work
         }
-        if (imatrix != null && changed > 0 && missing.size() * 2 > changed) {
-            throw new IllegalArgumentException("the imatrix does not match this model: it has no entry for "
-                    + missing.size() + " of the " + changed + " tensors to quantize, e.g. '" + missing.getFirst() + "'");
+        if (imatrix == null || changed.isEmpty()) {
+            return;
         }
-        missing.forEach(name -> warnings.add("no importance weights for " + name + " (quantized without them, as llama.cpp does)"));
+        Set<String> missing = Set.copyOf(ImatrixMatch.check(imatrix, imatrixName, model));
+        changed.stream().filter(missing::contains).forEach(name -> warnings.add("no importance weights for " + name
+                + " (quantized without them, as llama.cpp does)"));
     }
 
     /** The tensor's importance vector, or null (llama-quantize's size rules: see {@link Imatrix#importanceFor}). */
     private float[] importance(TensorInfo t) {
         return imatrix == null ? null : imatrix.importanceFor(t).orElse(null);
-    }
-
-    private static boolean isEmbeddingOrHead(String name) {
-        return name.startsWith("token_embd") || name.equals("output.weight");
     }
 
     /** Input metadata with llama-quantize's changes: keys it sets move to the end, split keys go. */

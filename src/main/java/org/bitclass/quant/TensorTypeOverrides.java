@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import java.util.stream.Collectors;
 
 /**
  * llama-quantize's {@code --tensor-type REGEX=TYPE} rules: the first rule whose regex is found in a tensor's
@@ -78,8 +77,12 @@ public record TensorTypeOverrides(List<Rule> rules) {
     /** A tensor type name as llama-quantize's options take it, any case; {@code option} names the flag in errors. */
     public static GgmlType parseType(String name, String option) {
         return GgmlType.byName(name).filter(WRITABLE::contains).orElseThrow(() -> new IllegalArgumentException(
-                "unknown type '" + name + "' in " + option + "; valid types: "
-                        + WRITABLE.stream().map(Enum::name).collect(Collectors.joining(", "))));
+                "unknown type '" + name + "' in " + option + "; valid types: " + String.join(", ", typeNames())));
+    }
+
+    /** The tensor types a rule may name, the one list of tensor types shown to users. */
+    public static List<String> typeNames() {
+        return WRITABLE.stream().map(Enum::name).toList();
     }
 
     /** The index of the first rule whose regex is found in {@code tensorName}. */

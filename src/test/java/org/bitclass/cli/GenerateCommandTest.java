@@ -44,7 +44,7 @@ class GenerateCommandTest {
         Cli.Result r = Cli.run("generate", minima, "-p", "x", "--temp", "-1");
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).contains("--temp >= 0");
+        assertThat(r.err()).contains("--temp must be at least 0, not -1");
         assertThat(Cli.run("generate", minima).err()).contains("Missing required");
     }
 }

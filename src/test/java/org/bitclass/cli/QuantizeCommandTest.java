@@ -118,7 +118,7 @@ class QuantizeCommandTest {
         assertThat(Cli.run(bad.getFirst()).err()).contains("unknown type 'Q7_K'", "Q4_K_M", "IQ4_XS");
         assertThat(Cli.run(bad.get(1)).err()).contains("--allow-requantize");
         assertThat(Cli.run(bad.get(2)).err()).contains("imatrix size 128 is different from tensor size 256 for blk.0.attn_q.weight");
-        assertThat(Cli.run(bad.get(3)).err()).contains("does not match this model");
+        assertThat(Cli.run(bad.get(3)).err()).contains("the imatrix " + otherModel + " does not match " + probe);
         assertThat(Cli.run(bad.get(8)).err()).contains("give the type once");
         assertThat(Cli.run(bad.get(11)).err()).contains("unknown type 'Q4_K_M' in --output-tensor-type");
         assertThat(tmp.toFile().list()).containsExactlyInAnyOrder("q4.gguf", "a.imatrix.gguf", "b.imatrix.gguf");

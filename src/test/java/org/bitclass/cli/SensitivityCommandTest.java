@@ -49,6 +49,6 @@ class SensitivityCommandTest {
     void needsExactlyOneSource() {
         Cli.Result r = Cli.run("sensitivity", MINIMA);
         assertThat(r.exitCode()).isNotZero();
-        assertThat(r.err()).contains("--imatrix").contains("--file");
+        assertThat(r.err()).contains("Missing required argument (specify one of these): (-f=TEXT | --imatrix=FILE)");
     }
 }
