@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Entry point: one picocli command per subcommand; errors become one clear line and a non-zero exit. */
 @Command(name = "bitclass",
         mixinStandardHelpOptions = true,
-        version = "BitClass 0.1.0",
+        version = Main.VERSION,
         description = "Mixed-precision GGUF quantization, evaluation and serving in pure Java.",
         footer = {"", "A typical run (./bitclass demo does all of it on the bundled model):",
                 "  bitclass imatrix model-bf16.gguf -f calib.txt -o imatrix.gguf",
@@ -29,11 +29,14 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 PerplexityCommand.class,
                 QuantizeCommand.class,
+                ReleaseCommand.class,
                 SensitivityCommand.class,
                 SynthCommand.class,
                 TokenizeCommand.class,
         })
 public final class Main implements Runnable {
+
+    static final String VERSION = "BitClass 0.1.0";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -169,7 +169,6 @@ public final class Release implements AutoCloseable {
         double secondsRun = 0;
         for (int i = 0; i < stages.size(); i++) {
             Stage s = stages.get(i);
-            listener.started(i + 1, stages.size(), s.label());
             if (!pending.contains(s)) {
                 listener.finished(i + 1, stages.size(), s.label(), done.get(s.id()).seconds(), true,
                         estimate(secondsRun, weightRun, weightLeft));
@@ -297,6 +296,7 @@ public final class Release implements AutoCloseable {
     private StageStore.Done allocate(FileType level, String id, String key, long start) throws IOException {
         Path recipe = spec.out().resolve(ReleaseData.recipe(spec, level));
         Path rules = spec.out().resolve(ReleaseData.rules(spec, level));
+        Files.createDirectories(recipe.getParent());
         Allocator a = allocator();
         RecipeOptions options = RecipeOptions.DEFAULT.withImatrix(true);
         TargetAllocation.Target target = TargetAllocation.resolve(new org.bitclass.alloc.Budget.Level(level), a, options);

@@ -3,9 +3,6 @@ package org.bitclass.release;
 /** Hears how a release run goes: stages as they start and end, and the steps within them. */
 public interface ReleaseListener {
 
-    /** Stage {@code index} (1-based) of {@code total} begins. */
-    void started(int index, int total, String label);
-
     /** A part of the current stage with {@code steps} steps begins (a stage may have several). */
     void phase(String name, long steps, String unit);
 

@@ -16,6 +16,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -77,6 +78,12 @@ final class ReleasePlots {
                 .setMarker(SeriesMarkers.SQUARE);
         series(chart, "BitClass allocation", levels.stream().map(ReleaseResults.Level::bitclass).toList(), y)
                 .setMarker(SeriesMarkers.CIRCLE);
+        double[] all = levels.stream().flatMap(l -> java.util.stream.Stream.of(l.stock(), l.bitclass())).mapToDouble(y)
+                .filter(v -> v > 0).toArray();
+        if (all.length > 0) {   // whole decades, so that the log axis has more than one labelled tick
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(java.util.Arrays.stream(all).min().getAsDouble()))));
+            chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(java.util.Arrays.stream(all).max().getAsDouble()))));
+        }
         for (ReleaseResults.Level l : levels) {
             chart.addAnnotation(new AnnotationText("  " + l.level(), l.bitclass().fileBytes() / MIB,
                     y.applyAsDouble(l.bitclass()) * 1.15, false));
@@ -130,6 +137,8 @@ final class ReleasePlots {
                 .xAxisTitle("layer").yAxisTitle("role").build();
         double max = cells.stream().mapToDouble(c -> c[2].doubleValue()).max().orElse(8.5);
         chart.getStyler().setShowValue(true).setHeatMapValueDecimalPattern("0.0").setMin(2).setMax(Math.max(8.5, max))
+                .setRangeColors(new Color[]{new Color(0x3b4cc0), new Color(0xf7f7f7), new Color(0xb40426)})
+                .setXAxisTickMarkSpacingHint(10)   // a label for every role (XChart thins category labels by this)
                 .setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.addSeries("bits per weight", layers, roleList, cells);
         return chart;
