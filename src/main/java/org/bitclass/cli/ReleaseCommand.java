@@ -146,7 +146,7 @@ public final class ReleaseCommand implements Callable<Integer> {
                 evalChunks, threads, out);
     }
 
-    private static FileType level(String text) {
+    static FileType level(String text) {
         FileType t = FileType.parse(text.strip()).orElseThrow(() -> new IllegalArgumentException(
                 "--levels: unknown level '" + text + "'; levels: " + TargetAllocation.LEVELS));
         if (!TargetAllocation.LEVELS.contains(t)) {
