@@ -1,6 +1,7 @@
 package org.bitclass.release;
 
 import org.bitclass.eval.Estimate;
+import org.bitclass.quant.QuantizableTensors;
 
 import java.util.List;
 import java.util.Locale;
@@ -114,9 +115,19 @@ final class ModelCard {
                     + " same-role peers (robust z-score beyond ±3.5): ").append(f.flagged().stream().limit(8)
                     .map(x -> "`" + x.tensor() + "` (" + x.z().entrySet().stream().map(e -> String.format(Locale.ROOT,
                             "%s z=%+.1f", e.getKey(), e.getValue())).collect(Collectors.joining(", ")) + ")")
-                    .collect(Collectors.joining(", "))).append(f.flagged().size() > 8 ? ", …" : "").append(".\n");
+                    .collect(Collectors.joining(", "))).append(f.flagged().size() > 8 ? " and " + (f.flagged().size() - 8) + " more" : "").append(". ")
+                    .append(flaggedLayers(f.flagged())).append('\n');
         }
         md.append('\n');
+    }
+
+    /** Where the flagged tensors are: the layer holding most of them. */
+    private static String flaggedLayers(List<Findings.Flag> flagged) {
+        Map<Integer, Long> byLayer = flagged.stream().collect(Collectors.groupingBy(
+                x -> QuantizableTensors.layerOf(x.tensor()), java.util.TreeMap::new, Collectors.counting()));
+        var top = byLayer.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        return String.format(Locale.ROOT, "%d of the %d are in %s.", top.getValue(), flagged.size(),
+                top.getKey() < 0 ? "no layer (embedding, head, final norm)" : "layer " + top.getKey());
     }
 
     private static String groups(List<Findings.Group> groups, String prefix) {
