@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 "  bitclass perplexity model-bf16.gguf -f test.txt --kld-base base.kld",
                 "  bitclass perplexity model-q4k.gguf --kld base.kld",
                 "  bitclass chat model-q4k.gguf",
+                "All of it per level, with the stock recipes, results.json, plots and a model card:",
+                "  bitclass release model-bf16.gguf --calib calib.txt --eval test.txt -o out",
                 "", "'bitclass COMMAND --help' explains each command with examples."},
         subcommands = {
                 CommandLine.HelpCommand.class,
