@@ -136,12 +136,16 @@ public final class ReleaseCommand implements Callable<Integer> {
             }
             budgets.put(level, b.bytes());
         }
-        Files.createDirectories(out);
-        RunInputs.add(model, calibration, imatrix, eval);
         String prefix = name != null ? name : model.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
         if (prefix.isBlank() || prefix.contains("/")) {
             throw new IllegalArgumentException("--name must be a plain file name prefix, not '" + prefix + "'");
         }
+        if (calibration == null) {
+            System.err.println("release: warning: without --calib the allocator weighs tensors by the Hessian figure"
+                    + " alone and cannot check its choice against the stock recipe");
+        }
+        Files.createDirectories(out);
+        RunInputs.add(model, calibration, imatrix, eval);
         return new ReleaseSpec(model, calibration, imatrix, eval, parsed, prefix, budgets, calibChunks, probeChunks,
                 evalChunks, threads, out);
     }

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What the data says about the model: where it is most sensitive, attention keys against values, and the tensors
@@ -21,8 +22,10 @@ import java.util.Map;
  * @param roles     roles (attn_k, ffn_down, …), most sensitive first
  * @param keyValue  attn_k against attn_v: their sensitivity and the bits per weight each file gives them
  * @param flagged   tensors the health scan flags
+ * @param sources   each file the findings come from, with the standalone command that writes it
  */
-public record Findings(String measure, List<Group> layers, List<Group> roles, KeyValue keyValue, List<Flag> flagged) {
+public record Findings(String measure, List<Group> layers, List<Group> roles, KeyValue keyValue, List<Flag> flagged,
+                       Map<String, String> sources) {
 
     /** One tensor's sensitivity, whichever measure. */
     public record TensorWeight(String name, int layer, String role, double value) {
@@ -45,7 +48,7 @@ public record Findings(String measure, List<Group> layers, List<Group> roles, Ke
     static final String PROBES = "measured KLD of one-tensor probes";
     static final String HESSIAN = "Hessian-diagonal figure";
 
-    static Findings of(ReleaseData d) {
+    static Findings of(ReleaseData d, Map<String, String> sources) {
         List<TensorWeight> weights = weights(d);
         double total = weights.stream().mapToDouble(TensorWeight::value).sum();
         List<Group> layers = groups(weights.stream().filter(w -> w.layer() >= 0).toList(), w -> Integer.toString(w.layer()), total);
@@ -56,7 +59,7 @@ public record Findings(String measure, List<Group> layers, List<Group> roles, Ke
                 meanBits(l.ourTypes(), "attn_k"), meanBits(l.ourTypes(), "attn_v"),
                 meanBits(l.stockTypes(), "attn_k"), meanBits(l.stockTypes(), "attn_v"))).toList();
         return new Findings(d.probes() != null ? PROBES : HESSIAN, layers, roles,
-                new KeyValue(k, v, total > 0 ? k / total : 0, total > 0 ? v / total : 0, bits), flags(d.health()));
+                new KeyValue(k, v, total > 0 ? k / total : 0, total > 0 ? v / total : 0, bits), flags(d.health()), sources);
     }
 
     /** Per tensor: the probe's measured KLD when there was a calibration text, else the Hessian figure. */
@@ -69,7 +72,7 @@ public record Findings(String measure, List<Group> layers, List<Group> roles, Ke
                 t.role(), t.sensitivity())).toList();
     }
 
-    private static List<Group> groups(List<TensorWeight> weights, java.util.function.Function<TensorWeight, String> key,
+    private static List<Group> groups(List<TensorWeight> weights, Function<TensorWeight, String> key,
                                       double total) {
         Map<String, double[]> sums = new LinkedHashMap<>();
         for (TensorWeight w : weights) {

@@ -6,6 +6,7 @@ import org.bitclass.quant.QuantizableTensors;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -33,6 +34,7 @@ final class ModelCard {
                 .append(r.texts().scoredTokens()).append(" scored tokens) against the original, whose PPL there is ")
                 .append(est(r.base().ppl(), 4)).append(".\n\n");
         md.append("## Head to head: BitClass against the stock recipe of the same size\n\n").append(headToHead(r)).append('\n');
+        losses(md, r);
         findings(md, r);
         howItWorks(md, r);
         usage(md, r);
@@ -92,6 +94,20 @@ final class ModelCard {
         return t.toString();
     }
 
+    /** Says so where BitClass's file is worse than stock's on the mean KLD, and why when the data tells. */
+    private static void losses(StringBuilder md, ReleaseResults r) {
+        List<String> lost = r.levels().stream().filter(l -> l.kldChange() > 0).map(ReleaseResults.Level::level).toList();
+        if (lost.isEmpty()) {
+            return;
+        }
+        md.append("At ").append(String.join(", ", lost)).append(" the BitClass file has the higher mean KLD.");
+        if (r.findings().measure().equals(Findings.HESSIAN)) {
+            md.append(" This release had no calibration text: the allocator weighed the tensors by the Hessian figure"
+                    + " alone and could not check its choice against the stock recipe; give `--calib`.");
+        }
+        md.append("\n\n");
+    }
+
     private static void findings(StringBuilder md, ReleaseResults r) {
         Findings f = r.findings();
         md.append("## Findings\n\n");
@@ -124,7 +140,7 @@ final class ModelCard {
     /** Where the flagged tensors are: the layer holding most of them. */
     private static String flaggedLayers(List<Findings.Flag> flagged) {
         Map<Integer, Long> byLayer = flagged.stream().collect(Collectors.groupingBy(
-                x -> QuantizableTensors.layerOf(x.tensor()), java.util.TreeMap::new, Collectors.counting()));
+                x -> QuantizableTensors.layerOf(x.tensor()), TreeMap::new, Collectors.counting()));
         var top = byLayer.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
         return String.format(Locale.ROOT, "%d of the %d are in %s.", top.getValue(), flagged.size(),
                 top.getKey() < 0 ? "no layer (embedding, head, final norm)" : "layer " + top.getKey());

@@ -3,6 +3,7 @@ package org.bitclass.release;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bitclass.alloc.Allocation;
 import org.bitclass.alloc.Allocator;
+import org.bitclass.alloc.Budget;
 import org.bitclass.alloc.RecipeOptions;
 import org.bitclass.alloc.RecipePlan;
 import org.bitclass.alloc.SensitivityTable;
@@ -299,7 +300,7 @@ public final class Release implements AutoCloseable {
         Files.createDirectories(recipe.getParent());
         Allocator a = allocator();
         RecipeOptions options = RecipeOptions.DEFAULT.withImatrix(true);
-        TargetAllocation.Target target = TargetAllocation.resolve(new org.bitclass.alloc.Budget.Level(level), a, options);
+        TargetAllocation.Target target = TargetAllocation.resolve(new Budget.Level(level), a, options);
         Long size = spec.sizes().get(level);
         if (size != null) {
             target = new TargetAllocation.Target(size, target.stock(), target.stockBytes());

@@ -2,6 +2,7 @@ package org.bitclass.release;
 
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.io.OutputFile;
+import org.bitclass.quant.QuantizableTensors;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -22,12 +23,15 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /** The release's charts, each as {@code plots/NAME.png} and {@code plots/NAME.svg}. */
 final class ReleasePlots {
@@ -73,16 +77,16 @@ final class ReleasePlots {
                 .xAxisTitle("file size (MiB)").yAxisTitle(yTitle).build();
         chart.getStyler().setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNE);
         List<ReleaseResults.Level> levels = r.levels().stream()
-                .sorted(java.util.Comparator.comparingLong(l -> l.stock().fileBytes())).toList();
+                .sorted(Comparator.comparingLong(l -> l.stock().fileBytes())).toList();
         series(chart, "stock llama-quantize recipe", levels.stream().map(ReleaseResults.Level::stock).toList(), y)
                 .setMarker(SeriesMarkers.SQUARE);
         series(chart, "BitClass allocation", levels.stream().map(ReleaseResults.Level::bitclass).toList(), y)
                 .setMarker(SeriesMarkers.CIRCLE);
-        double[] all = levels.stream().flatMap(l -> java.util.stream.Stream.of(l.stock(), l.bitclass())).mapToDouble(y)
+        double[] all = levels.stream().flatMap(l -> Stream.of(l.stock(), l.bitclass())).mapToDouble(y)
                 .filter(v -> v > 0).toArray();
         if (all.length > 0) {   // whole decades, so that the log axis has more than one labelled tick
-            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(java.util.Arrays.stream(all).min().getAsDouble()))));
-            chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(java.util.Arrays.stream(all).max().getAsDouble()))));
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(Arrays.stream(all).min().getAsDouble()))));
+            chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(Arrays.stream(all).max().getAsDouble()))));
         }
         for (ReleaseResults.Level l : levels) {
             chart.addAnnotation(new AnnotationText("  " + l.level(), l.bitclass().fileBytes() / MIB,
@@ -112,22 +116,22 @@ final class ReleasePlots {
         for (int i = 0; i < layers; i++) {
             x.add(Integer.toString(i));
         }
-        byRole.forEach((role, values) -> chart.addSeries(role, x, java.util.Arrays.stream(values).boxed().toList()));
+        byRole.forEach((role, values) -> chart.addSeries(role, x, Arrays.stream(values).boxed().toList()));
         return chart;
     }
 
     /** Bits per weight of every layer × role in a level's BitClass file. */
     private static HeatMapChart bitsChart(ReleaseData.Level level) {
         Map<String, GgmlType> types = level.ourTypes();
-        List<Integer> layers = new ArrayList<>(types.keySet().stream().map(org.bitclass.quant.QuantizableTensors::layerOf)
-                .filter(i -> i >= 0).distinct().sorted().toList());
+        List<Integer> layers = types.keySet().stream().map(QuantizableTensors::layerOf)
+                .filter(i -> i >= 0).distinct().sorted().toList();
         Set<String> roles = new LinkedHashSet<>();
-        types.keySet().stream().filter(n -> org.bitclass.quant.QuantizableTensors.layerOf(n) >= 0)
+        types.keySet().stream().filter(n -> QuantizableTensors.layerOf(n) >= 0)
                 .map(Findings::roleOf).forEach(roles::add);
         List<String> roleList = List.copyOf(roles);
         List<Number[]> cells = new ArrayList<>();
         types.forEach((name, type) -> {
-            int layer = org.bitclass.quant.QuantizableTensors.layerOf(name);
+            int layer = QuantizableTensors.layerOf(name);
             if (layer >= 0) {
                 cells.add(new Number[]{layers.indexOf(layer), roleList.indexOf(Findings.roleOf(name)), type.bitsPerWeight()});
             }

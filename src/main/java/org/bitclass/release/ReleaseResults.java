@@ -6,6 +6,8 @@ import org.bitclass.io.OutputFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,9 +80,18 @@ public record ReleaseResults(String schema, String name, String tool, ReleaseDat
                     + " --imatrix " + imatrixFile, "bitclass quantize " + model + " " + s.stockFileName(l.level())
                     + " " + n + " --imatrix " + imatrixFile, l.recipe().note());
         }).toList();
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put(ReleaseData.SENSITIVITY, "bitclass sensitivity " + model + " --imatrix " + imatrixFile + " --json "
+                + ReleaseData.SENSITIVITY);
+        sources.put(ReleaseData.HEALTH, "bitclass health " + model + " --json " + ReleaseData.HEALTH);
+        if (d.probes() != null) {
+            sources.put(ReleaseData.PROBES, "bitclass allocate " + model + " --imatrix " + imatrixFile + " --calib "
+                    + calib.file() + " --chunks " + s.probeChunks() + " --sensitivity " + ReleaseData.PROBES
+                    + " --target-size Q4_K_M -o recipe.json");
+        }
         return new ReleaseResults(SCHEMA, s.name(), tool, d.model(), new Texts(calib, eval, d.base().chunks(),
                 ReleaseSpec.CONTEXT, d.base().tokens()), imatrix, d.base(), levels, recommend(levels),
-                Findings.of(d), environment(s.threads()), d.timings());
+                Findings.of(d, sources), environment(s.threads()), d.timings());
     }
 
     /** What a level is for, by how far its output distribution moves from the original's. */
@@ -101,8 +112,8 @@ public record ReleaseResults(String schema, String name, String tool, ReleaseDat
         String rule = String.format(Locale.ROOT, "the smallest BitClass file whose mean KL divergence from the original"
                 + " on the eval text is at most %.2f; when none is, the one with the lowest", RECOMMENDED_KLD);
         Level best = levels.stream().filter(l -> l.bitclass().kld().value() <= RECOMMENDED_KLD)
-                .min(java.util.Comparator.comparingLong(l -> l.bitclass().fileBytes()))
-                .orElseGet(() -> levels.stream().min(java.util.Comparator.comparingDouble(l -> l.bitclass().kld().value()))
+                .min(Comparator.comparingLong(l -> l.bitclass().fileBytes()))
+                .orElseGet(() -> levels.stream().min(Comparator.comparingDouble(l -> l.bitclass().kld().value()))
                         .orElseThrow());
         return new Recommendation(best.level(), rule);
     }

@@ -1,7 +1,6 @@
 package org.bitclass.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bitclass.io.OutputFile;
 
 import java.io.IOException;
@@ -10,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -61,7 +61,7 @@ final class StageStore {
     }
 
     Done save(String stage, String key, double seconds, List<Path> outputs, JsonNode result) throws IOException {
-        List<Output> files = new java.util.ArrayList<>();
+        List<Output> files = new ArrayList<>();
         for (Path p : outputs) {
             files.add(new Output(dir.getParent().relativize(p).toString(), Files.size(p)));
         }
@@ -101,9 +101,5 @@ final class StageStore {
      */
     static String identity(Path file) throws IOException {
         return file.toAbsolutePath().normalize() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
-    }
-
-    static ObjectNode object() {
-        return Json.MAPPER.createObjectNode();
     }
 }
