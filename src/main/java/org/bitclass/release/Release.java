@@ -34,6 +34,7 @@ import org.bitclass.model.Models;
 import org.bitclass.quant.FileType;
 import org.bitclass.quant.Imatrix;
 import org.bitclass.quant.ModelQuantizer;
+import org.bitclass.quant.QuantizableTensors;
 import org.bitclass.tokenizer.Tokenizer;
 
 import java.io.IOException;
@@ -63,10 +64,13 @@ public final class Release implements AutoCloseable {
     private final OptionalInt bos;
     private final EvalChunks evalChunks;
     private final long calibTokens;
-    private final long parameters;
+    private final long matrices;
     private Allocator allocator;
 
-    /** One unit of cached work; {@code weight} is its expected cost in forward-pass tokens, for the time estimate. */
+    /**
+     * One unit of cached work; {@code weight} is its expected cost in forward-pass tokens of the model, for the time
+     * estimate (the factors are what Minima's stages took relative to each other).
+     */
     private record Stage(String id, String label, String key, double weight, Work work) {
     }
 
@@ -86,7 +90,7 @@ public final class Release implements AutoCloseable {
         this.calibTokens = spec.calibration() == null ? 0
                 : EvalText.tokenize(tokenizer, EvalText.read(spec.calibration())).length;
         try (GgufModel m = GgufModel.open(spec.model())) {
-            this.parameters = m.tensors().stream().mapToLong(TensorInfo::nElements).sum();
+            this.matrices = m.tensors().stream().filter(QuantizableTensors::allowsQuantization).count();
         }
     }
 
@@ -115,19 +119,19 @@ public final class Release implements AutoCloseable {
             imatrixKey = StageStore.key("imatrix/1", model, StageStore.identity(spec.calibration()), spec.calibChunks());
             long chunks = calibTokens / ReleaseSpec.CONTEXT;
             add("imatrix", "importance matrix on " + spec.calibration().getFileName(), imatrixKey,
-                    (spec.calibChunks() < 0 ? chunks : Math.min(chunks, spec.calibChunks())) * ReleaseSpec.CONTEXT,
+                    1.7 * (spec.calibChunks() < 0 ? chunks : Math.min(chunks, spec.calibChunks())) * ReleaseSpec.CONTEXT,
                     this::imatrix);
         }
-        add("sensitivity", "sensitivity scan", StageStore.key("sensitivity/1", model, imatrixKey), parameters / 2e4,
+        add("sensitivity", "sensitivity scan", StageStore.key("sensitivity/1", model, imatrixKey), 50,
                 this::sensitivity);
-        add("health", "health scan", StageStore.key("health/1", model), parameters / 5e3, this::health);
+        add("health", "health scan", StageStore.key("health/1", model), 300, this::health);
         String baseKey = StageStore.key("base/1", model, StageStore.identity(spec.eval()), spec.evalChunks());
-        add("base", "original's logits on " + spec.eval().getFileName(), baseKey, 1.2 * evalTokens(), this::base);
+        add("base", "original's logits on " + spec.eval().getFileName(), baseKey, evalTokens(), this::base);
         String weightsKey;
         if (spec.calibration() != null) {
             weightsKey = StageStore.key("probes/1", imatrixKey, StageStore.identity(spec.calibration()), spec.probeChunks());
             add("probes", "tensor KLD probes on " + spec.calibration().getFileName(), weightsKey,
-                    parameters / 500.0 + 30.0 * spec.probeChunks() * ReleaseSpec.CONTEXT, this::probes);
+                    matrices / 2.0 * probeTokens(), this::probes);   // each probe runs half the model on average
         } else {
             weightsKey = StageStore.key("hessian/1", imatrixKey);
         }
@@ -136,15 +140,19 @@ public final class Release implements AutoCloseable {
             String allocated = StageStore.key("allocate/1", weightsKey, n, spec.sizes().get(level));
             String ours = StageStore.key("quantize/1", allocated);
             String stock = StageStore.key("stock/1", model, imatrixKey, n);
-            add("allocate-" + n, n + ": allocation", allocated, 8.0 * spec.probeChunks() * ReleaseSpec.CONTEXT,
+            add("allocate-" + n, n + ": allocation", allocated, 20.0 * probeTokens(),
                     (id, key, t) -> allocate(level, id, key, t));
-            add("quantize-" + n, n + ": BitClass file", ours, parameters / 2e3, (id, key, t) -> quantize(level, false, id, key, t));
-            add("stock-" + n, n + ": stock file", stock, parameters / 2e3, (id, key, t) -> quantize(level, true, id, key, t));
-            add("eval-" + n, n + ": scores of the BitClass file", StageStore.key("eval/1", ours, baseKey), evalTokens(),
+            add("quantize-" + n, n + ": BitClass file", ours, 500, (id, key, t) -> quantize(level, false, id, key, t));
+            add("stock-" + n, n + ": stock file", stock, 500, (id, key, t) -> quantize(level, true, id, key, t));
+            add("eval-" + n, n + ": scores of the BitClass file", StageStore.key("eval/1", ours, baseKey), 3.0 * evalTokens(),
                     (id, key, t) -> score(spec.out().resolve(spec.fileName(level)), id, key, t));
             add("eval-" + n + "-stock", n + ": scores of the stock file", StageStore.key("eval/1", stock, baseKey),
-                    evalTokens(), (id, key, t) -> score(spec.out().resolve(spec.stockFileName(level)), id, key, t));
+                    3.0 * evalTokens(), (id, key, t) -> score(spec.out().resolve(spec.stockFileName(level)), id, key, t));
         }
+    }
+
+    private long probeTokens() {
+        return (long) spec.probeChunks() * ReleaseSpec.CONTEXT;
     }
 
     private long evalTokens() {
