@@ -119,7 +119,7 @@ public final class Release implements AutoCloseable {
             imatrixKey = StageStore.key("imatrix/1", model, StageStore.identity(spec.calibration()), spec.calibChunks());
             long chunks = calibTokens / ReleaseSpec.CONTEXT;
             add("imatrix", "importance matrix on " + spec.calibration().getFileName(), imatrixKey,
-                    1.7 * (spec.calibChunks() < 0 ? chunks : Math.min(chunks, spec.calibChunks())) * ReleaseSpec.CONTEXT,
+                    1.3 * (spec.calibChunks() < 0 ? chunks : Math.min(chunks, spec.calibChunks())) * ReleaseSpec.CONTEXT,
                     this::imatrix);
         }
         add("sensitivity", "sensitivity scan", StageStore.key("sensitivity/1", model, imatrixKey), 50,
@@ -140,14 +140,14 @@ public final class Release implements AutoCloseable {
             String allocated = StageStore.key("allocate/1", weightsKey, n, spec.sizes().get(level));
             String ours = StageStore.key("quantize/1", allocated);
             String stock = StageStore.key("stock/1", model, imatrixKey, n);
-            add("allocate-" + n, n + ": allocation", allocated, 20.0 * probeTokens(),
+            add("allocate-" + n, n + ": allocation", allocated, 7.0 * probeTokens(),
                     (id, key, t) -> allocate(level, id, key, t));
             add("quantize-" + n, n + ": BitClass file", ours, 500, (id, key, t) -> quantize(level, false, id, key, t));
             add("stock-" + n, n + ": stock file", stock, 500, (id, key, t) -> quantize(level, true, id, key, t));
-            add("eval-" + n, n + ": scores of the BitClass file", StageStore.key("eval/1", ours, baseKey), 3.0 * evalTokens(),
+            add("eval-" + n, n + ": scores of the BitClass file", StageStore.key("eval/1", ours, baseKey), 1.2 * evalTokens(),
                     (id, key, t) -> score(spec.out().resolve(spec.fileName(level)), id, key, t));
             add("eval-" + n + "-stock", n + ": scores of the stock file", StageStore.key("eval/1", stock, baseKey),
-                    3.0 * evalTokens(), (id, key, t) -> score(spec.out().resolve(spec.stockFileName(level)), id, key, t));
+                    1.2 * evalTokens(), (id, key, t) -> score(spec.out().resolve(spec.stockFileName(level)), id, key, t));
         }
     }
 
