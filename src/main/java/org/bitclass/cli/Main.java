@@ -49,10 +49,14 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this instead of main). */
     public static int run(String... args) {
-        RunInputs.clear();
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new ErrorHandler());
-        return cli.execute(args);
+        RunInputs.begin();
+        try {
+            return cli.execute(args);
+        } finally {
+            RunInputs.end();
+        }
     }
 
     @Override

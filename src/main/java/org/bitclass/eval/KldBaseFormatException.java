@@ -1,5 +1,7 @@
 package org.bitclass.eval;
 
+import org.bitclass.io.FileProblem;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -7,6 +9,6 @@ import java.nio.file.Path;
 public final class KldBaseFormatException extends IOException {
 
     public KldBaseFormatException(Path path, String problem) {
-        super(path + ": " + problem);
+        super(FileProblem.message(path, problem));
     }
 }

@@ -1,5 +1,7 @@
 package org.bitclass.gguf;
 
+import org.bitclass.io.FileProblem;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -7,6 +9,6 @@ import java.nio.file.Path;
 public final class GgufFormatException extends IOException {
 
     public GgufFormatException(Path file, String problem) {
-        super(file + ": " + problem);
+        super(FileProblem.message(file, problem));
     }
 }

@@ -44,7 +44,7 @@ public final class OutputFile implements AutoCloseable {
         if (!Files.isDirectory(folder)) {
             throw new IOException("cannot write " + target + ": folder " + shownFolder(target) + " does not exist");
         }
-        var input = RunInputs.sameFileAs(target);
+        var input = RunInputs.sameFileAs(target, inputs);
         if (input.isPresent()) {
             throw new IOException("refusing to write " + target + ": it is the input " + input.get()
                     + " of this command; choose another output file");

@@ -16,7 +16,11 @@ import java.util.stream.IntStream;
  */
 final class FloatKernels {
 
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /**
+     * 256 bits on every CPU, not the preferred width: the lane count sets the summation order, and the same model
+     * and text must give the same bits (imatrix, KLD base, chosen types) on AVX2 and AVX-512 machines alike.
+     */
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     static final int LANES = F.length();
 
     private FloatKernels() {

@@ -1,5 +1,7 @@
 package org.bitclass.quant;
 
+import org.bitclass.io.FileProblem;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -7,6 +9,6 @@ import java.nio.file.Path;
 public final class ImatrixFormatException extends IOException {
 
     public ImatrixFormatException(Path file, String problem) {
-        super(file + ": " + problem);
+        super(FileProblem.message(file, problem));
     }
 }

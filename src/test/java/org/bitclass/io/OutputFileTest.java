@@ -1,6 +1,7 @@
 package org.bitclass.io;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,9 +19,14 @@ class OutputFileTest {
     @TempDir
     Path dir;
 
+    @BeforeEach
+    void startACommand() {
+        RunInputs.begin();
+    }
+
     @AfterEach
-    void forgetInputs() {
-        RunInputs.clear();
+    void endTheCommand() {
+        RunInputs.end();
     }
 
     @Test
