@@ -42,15 +42,20 @@ public record SensitivityTable(String schema, String key, String model, String i
         OutputFile.write(path, temp -> JSON.writeValue(temp.toFile(), this));
     }
 
+    public static SensitivityTable read(Path path) throws IOException {
+        SensitivityTable t = JSON.readValue(path.toFile(), SensitivityTable.class);
+        if (!SCHEMA.equals(t.schema())) {
+            throw new IOException(path + " is not an allocation sensitivity table (schema " + t.schema() + ")");
+        }
+        return t;
+    }
+
     /** The table stored at {@code path} when it exists and was made from the inputs {@code key} names. */
     public static Optional<SensitivityTable> readIfCurrent(Path path, String key) throws IOException {
         if (!Files.exists(path)) {
             return Optional.empty();
         }
-        SensitivityTable t = JSON.readValue(path.toFile(), SensitivityTable.class);
-        if (!SCHEMA.equals(t.schema())) {
-            throw new IOException(path + " is not an allocation sensitivity table (schema " + t.schema() + ")");
-        }
+        SensitivityTable t = read(path);
         return key.equals(t.key()) ? Optional.of(t) : Optional.empty();
     }
 }

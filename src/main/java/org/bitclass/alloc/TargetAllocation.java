@@ -22,7 +22,7 @@ public final class TargetAllocation {
     static final int REPAIR_TRIES = 6;
 
     /** Stock levels a byte or BPW budget is compared with, smallest first. */
-    static final List<FileType> LEVELS = List.of(FileType.Q2_K, FileType.Q3_K_S, FileType.Q3_K_M, FileType.Q3_K_L,
+    public static final List<FileType> LEVELS = List.of(FileType.Q2_K, FileType.Q3_K_S, FileType.Q3_K_M, FileType.Q3_K_L,
             FileType.Q4_K_S, FileType.Q4_K_M, FileType.Q5_K_S, FileType.Q5_K_M, FileType.Q6_K, FileType.Q8_0);
 
     /**

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import me.tongfei.progressbar.ProgressBar;
 import org.bitclass.eval.health.HealthReport;
-import org.bitclass.eval.health.TensorHealth;
-import org.bitclass.eval.health.TensorScanner;
+import org.bitclass.eval.health.HealthScan;
 import org.bitclass.gguf.GgufModel;
-import org.bitclass.gguf.TensorInfo;
 import org.bitclass.io.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,13 +15,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /** {@code bitclass health MODEL}: value statistics of every tensor, and the ones unlike their peers in other layers. */
 @Command(name = "health",
@@ -52,16 +44,10 @@ public final class HealthCommand implements Callable<Integer> {
             OutputFile.check(json, model);
         }
         try (GgufModel m = GgufModel.open(model)) {
-            List<TensorInfo> scannable = new ArrayList<>();
-            List<String> skipped = new ArrayList<>();
-            for (TensorInfo t : m.tensors()) {
-                if (TensorScanner.canScan(t)) {
-                    scannable.add(t);
-                } else {
-                    skipped.add(t.name() + " (type " + t.type() + " cannot be decoded)");
-                }
+            HealthReport report;
+            try (ProgressBar bar = Progress.bar("health", HealthScan.scannable(m).size(), "tensors")) {
+                report = HealthScan.run(m, nThreads, bar::step);
             }
-            HealthReport report = HealthReport.of(scan(m, scannable, nThreads), skipped);
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             out.print(report.table());
             out.flush();
@@ -72,29 +58,5 @@ public final class HealthCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private static List<TensorHealth> scan(GgufModel m, List<TensorInfo> tensors, int nThreads)
-            throws InterruptedException {
-        try (ExecutorService pool = Executors.newFixedThreadPool(nThreads);
-             ProgressBar bar = Progress.bar("health", tensors.size(), "tensors")) {
-            List<Future<TensorHealth>> futures = new ArrayList<>();
-            for (TensorInfo t : tensors) {
-                futures.add(pool.submit(() -> {
-                    TensorHealth h = TensorScanner.scan(m, t);
-                    bar.step();
-                    return h;
-                }));
-            }
-            List<TensorHealth> results = new ArrayList<>();
-            for (Future<TensorHealth> f : futures) {
-                try {
-                    results.add(f.get());
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
-            }
-            return results;
-        }
     }
 }

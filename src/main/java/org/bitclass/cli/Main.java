@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Entry point: one picocli command per subcommand; errors become one clear line and a non-zero exit. */
 @Command(name = "bitclass",
         mixinStandardHelpOptions = true,
-        version = "BitClass 0.1.0",
+        version = Main.VERSION,
         description = "Mixed-precision GGUF quantization, evaluation and serving in pure Java.",
         footer = {"", "A typical run (./bitclass demo does all of it on the bundled model):",
                 "  bitclass imatrix model-bf16.gguf -f calib.txt -o imatrix.gguf",
@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 "  bitclass perplexity model-bf16.gguf -f test.txt --kld-base base.kld",
                 "  bitclass perplexity model-q4k.gguf --kld base.kld",
                 "  bitclass chat model-q4k.gguf",
+                "All of it per level, with the stock recipes, results.json, plots and a model card:",
+                "  bitclass release model-bf16.gguf --calib calib.txt --eval test.txt -o out",
                 "", "'bitclass COMMAND --help' explains each command with examples."},
         subcommands = {
                 CommandLine.HelpCommand.class,
@@ -29,11 +31,14 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 PerplexityCommand.class,
                 QuantizeCommand.class,
+                ReleaseCommand.class,
                 SensitivityCommand.class,
                 SynthCommand.class,
                 TokenizeCommand.class,
         })
 public final class Main implements Runnable {
+
+    static final String VERSION = "BitClass 0.1.0";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
