@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
                 PerplexityCommand.class,
                 QuantizeCommand.class,
                 SensitivityCommand.class,
+                ServeCommand.class,
                 SynthCommand.class,
                 TokenizeCommand.class,
         })
