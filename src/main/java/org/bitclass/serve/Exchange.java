@@ -50,15 +50,15 @@ final class Exchange {
         long deadline = System.nanoTime() + millis * 1_000_000;
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         byte[] buf = new byte[16384];
-        try (InputStream in = http.getRequestBody()) {
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                body.write(buf, 0, n);
-                if (body.size() > maxBytes) {
-                    throw tooLarge(maxBytes);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new ApiException(408, "the request body took longer than " + millis + " ms to arrive");
-                }
+        // not closed on refusal: closing reads the rest of the body, and the answer would wait for it
+        InputStream in = http.getRequestBody();
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            body.write(buf, 0, n);
+            if (body.size() > maxBytes) {
+                throw tooLarge(maxBytes);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ApiException(408, "the request body took longer than " + millis + " ms to arrive");
             }
         }
         if (body.size() == 0) {
