@@ -27,7 +27,8 @@ final class Completion {
     record Text(String text) implements Event {
     }
 
-    record Done(Finish finish, int promptTokens, int completionTokens) implements Event {
+    /** The end of a reply; {@code cachedTokens} of the prompt were already in the slot's cache. */
+    record Done(Finish finish, int promptTokens, int cachedTokens, int completionTokens) implements Event {
     }
 
     record Failed(ApiException error) implements Event {

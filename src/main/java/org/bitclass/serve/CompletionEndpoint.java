@@ -203,9 +203,11 @@ final class CompletionEndpoint {
     }
 
     private static ObjectNode usage(Completion.Done done) {
-        return Exchange.JSON.createObjectNode().put("prompt_tokens", done.promptTokens())
+        ObjectNode usage = Exchange.JSON.createObjectNode().put("prompt_tokens", done.promptTokens())
                 .put("completion_tokens", done.completionTokens())
                 .put("total_tokens", done.promptTokens() + done.completionTokens());
+        usage.putObject("prompt_tokens_details").put("cached_tokens", done.cachedTokens());
+        return usage;
     }
 
     /** What every object of one reply repeats. */

@@ -28,6 +28,8 @@ final class Slot {
     private TokenStreamDecoder decoder;
     private StopMatcher matcher;
     private int generated;
+    /** Prompt tokens the cache already held when the request started. */
+    private int reused;
     /** The token sampled last, which runs in the next step. */
     private int next;
 
@@ -65,6 +67,7 @@ final class Slot {
             keep = 0; // a recurrent state cannot drop its last tokens
         }
         cachedLength = keep;
+        reused = keep;
         sampler = new Sampler(c.generation.sampling());
         for (int t : prompt) {
             sampler.accept(t);
@@ -124,7 +127,7 @@ final class Slot {
     }
 
     private void finish(Completion.Finish reason) {
-        job.post(new Completion.Done(reason, prompt.length, generated));
+        job.post(new Completion.Done(reason, prompt.length, reused, generated));
         release();
     }
 

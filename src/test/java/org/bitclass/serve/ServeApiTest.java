@@ -144,6 +144,18 @@ class ServeApiTest {
     }
 
     @Test
+    void aFollowUpReusesTheCacheOfTheConversationSoFar() {
+        ChatCompletionCreateParams first = chat("Who was the first man?").build();
+        ChatCompletion reply = client.chat().completions().create(first);
+        long firstPrompt = reply.usage().orElseThrow().promptTokens();
+        ChatCompletion second = client.chat().completions().create(first.toBuilder()
+                .addMessage(reply.choices().getFirst().message()).addUserMessage("And his wife?").build());
+        var usage = second.usage().orElseThrow();
+        long cached = usage.promptTokensDetails().orElseThrow().cachedTokens().orElseThrow();
+        assertThat(cached).isGreaterThanOrEqualTo(firstPrompt - 1).isLessThan(usage.promptTokens());
+    }
+
+    @Test
     void modelsListsTheServedModel() {
         assertThat(client.models().list().data()).extracting(m -> m.id()).containsExactly(MODEL);
     }
