@@ -1,5 +1,6 @@
 package org.bitclass.cli;
 
+import org.bitclass.model.BatchPart;
 import org.bitclass.model.LanguageModel;
 import org.bitclass.model.Models;
 import org.bitclass.model.Session;
@@ -10,6 +11,8 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -32,6 +35,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-r", "--repetitions"}, defaultValue = "3", description = "runs per test (default ${DEFAULT-VALUE})")
     int repetitions;
 
+    @Option(names = "--streams", defaultValue = "1", description = "sequences generated together as one batch in tg, as "
+            + "'serve --parallel' runs them; t/s counts all their tokens (default ${DEFAULT-VALUE})")
+    int streams;
+
     @Option(names = {"-t", "--threads"}, description = "worker threads (default: available processors)")
     Integer threads;
 
@@ -39,6 +46,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (repetitions < 1 || nPrompt < 0 || nGen < 0) {
             throw new IllegalArgumentException("-r must be at least 1 and -p, -n not negative");
+        }
+        if (streams < 1 || streams > LanguageModel.MAX_BATCH_TOKENS) {
+            throw new IllegalArgumentException("--streams must be between 1 and " + LanguageModel.MAX_BATCH_TOKENS);
         }
         int nThreads = threads != null ? threads : Models.defaultThreads();
         try (LanguageModel m = Models.open(model, nThreads)) {
@@ -55,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
                 }, nPrompt);
                 row(name, size, nThreads, "pp" + nPrompt, nPrompt, rates);
             }
-            if (nGen > 0) {
+            if (nGen > 0 && streams == 1) {
                 double[] rates = measure(() -> {
                     session.reset();
                     for (int i = 0; i < nGen; i++) {
@@ -63,6 +73,21 @@ final class BenchCommand implements Callable<Integer> {
                     }
                 }, nGen);
                 row(name, size, nThreads, "tg" + nGen, nGen, rates);
+            } else if (nGen > 0) {
+                Session[] sessions = new Session[streams];
+                for (int i = 0; i < streams; i++) {
+                    sessions[i] = m.newSession(nGen);
+                }
+                double[] rates = measure(() -> {
+                    for (int pos = 0; pos < nGen; pos++) {
+                        List<BatchPart> step = new ArrayList<>();
+                        for (Session s : sessions) {
+                            step.add(new BatchPart(s, new int[] {random.nextInt(m.vocabSize())}, pos));
+                        }
+                        m.forwardBatch(step);
+                    }
+                }, streams * nGen);
+                row(name, size, nThreads, "tg" + nGen + "x" + streams, streams * nGen, rates);
             }
         }
         System.out.printf(Locale.ROOT, "peak RSS: %s%n", peakRss());
