@@ -148,6 +148,7 @@ function newChat() {
 }
 
 $('search').addEventListener('input', showModels);
+$('api-key').addEventListener('change', loadModels);
 $('new-chat').addEventListener('click', newChat);
 $('stop').addEventListener('click', () => state.controller && state.controller.abort());
 $('composer').addEventListener('submit', e => {

@@ -57,8 +57,14 @@ final class Scheduler implements AutoCloseable {
             throw ApiException.badRequest("the prompt has " + length + " tokens; a slot's context holds "
                     + contextPerSlot());
         }
-        if (closed || !waiting.offer(c)) {
+        if (closed) {
+            throw new ApiException(503, "the model was unloaded");
+        }
+        if (!waiting.offer(c)) {
             throw new ApiException(503, "the server is busy; try again later");
+        }
+        if (closed && waiting.remove(c)) { // closed meanwhile: the thread may have drained the queue already
+            throw new ApiException(503, "the model was unloaded");
         }
     }
 
