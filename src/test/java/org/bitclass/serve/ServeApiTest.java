@@ -8,6 +8,7 @@ import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
 import org.bitclass.testutil.SharedData;
@@ -83,6 +84,14 @@ class ServeApiTest {
         assertThat(streamed.toString()).isEqualTo(whole);
         assertThat(chunks).isGreaterThan(2);
         assertThat(finish).isIn("stop", "length");
+
+        ChatCompletionCreateParams withUsage = params.toBuilder()
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(withUsage)) {
+            ChatCompletionChunk last = stream.stream().reduce((a, b) -> b).orElseThrow();
+            assertThat(last.choices()).isEmpty();
+            assertThat(last.usage().orElseThrow().completionTokens()).isPositive();
+        }
     }
 
     @Test
