@@ -1,6 +1,7 @@
 package org.bitclass.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -31,6 +32,8 @@ final class CompletionEndpoint {
     void handle(Exchange ex, JsonNode body, ServedModel model) throws IOException, InterruptedException {
         Fields f = new Fields(body);
         int[] prompt = chat ? chatPrompt(f, model) : textPrompt(f, model);
+        JsonNode tools = f.get("tools");
+        ToolCallSplitter splitter = chat && tools != null && !tools.isEmpty() ? new ToolCallSplitter() : null;
         Generation generation = Generation.parse(f, prompt, DEFAULT_MAX_TOKENS);
         boolean stream = f.bool("stream", false);
         JsonNode streamOptions = f.get("stream_options");
@@ -41,9 +44,9 @@ final class CompletionEndpoint {
                 System.currentTimeMillis() / 1000, model.name);
         try {
             if (stream) {
-                stream(ex, completion, reply, includeUsage);
+                stream(ex, completion, reply, includeUsage, splitter);
             } else {
-                respond(ex, completion, reply);
+                respond(ex, completion, reply, splitter);
             }
         } finally {
             completion.cancel(); // a no-op once done; frees the slot when the client left or this thread failed
@@ -114,23 +117,33 @@ final class CompletionEndpoint {
         throw ApiException.badRequest("'prompt' must be a string or an array of token ids");
     }
 
-    private void respond(Exchange ex, Completion completion, Reply reply) throws IOException, InterruptedException {
+    private void respond(Exchange ex, Completion completion, Reply reply, ToolCallSplitter splitter)
+            throws IOException, InterruptedException {
         StringBuilder text = new StringBuilder();
         while (true) {
             switch (completion.next(1000)) {
                 case null -> { }
-                case Completion.Text t -> text.append(t.text());
+                case Completion.Text t -> text.append(splitter == null ? t.text() : splitter.push(t.text()));
                 case Completion.Failed failed -> throw failed.error();
                 case Completion.Done done -> {
+                    List<ToolCallSplitter.Call> calls = splitter == null ? List.of() : splitter.finish(text);
                     ObjectNode body = reply.envelope(chat ? "chat.completion" : "text_completion");
                     ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
                     if (chat) {
-                        choice.putObject("message").put("role", "assistant").put("content", text.toString());
+                        ObjectNode message = choice.putObject("message").put("role", "assistant");
+                        if (calls.isEmpty() || !text.isEmpty()) {
+                            message.put("content", text.toString());
+                        } else {
+                            message.putNull("content");
+                        }
+                        if (!calls.isEmpty()) {
+                            message.set("tool_calls", toolCalls(calls, false));
+                        }
                     } else {
                         choice.put("text", text.toString());
                     }
                     choice.putNull("logprobs");
-                    choice.put("finish_reason", done.finish().openAiName);
+                    choice.put("finish_reason", calls.isEmpty() ? done.finish().openAiName : "tool_calls");
                     body.set("usage", usage(done));
                     ex.sendJson(200, body);
                     return;
@@ -139,8 +152,8 @@ final class CompletionEndpoint {
         }
     }
 
-    private void stream(Exchange ex, Completion completion, Reply reply, boolean includeUsage)
-            throws IOException, InterruptedException {
+    private void stream(Exchange ex, Completion completion, Reply reply, boolean includeUsage,
+                        ToolCallSplitter splitter) throws IOException, InterruptedException {
         ex.startEvents();
         if (chat) {
             ObjectNode first = chunk(reply);
@@ -150,16 +163,7 @@ final class CompletionEndpoint {
         while (true) {
             switch (completion.next(1000)) {
                 case null -> { }
-                case Completion.Text t -> {
-                    ObjectNode c = chunk(reply);
-                    ObjectNode choice = (ObjectNode) c.get("choices").get(0);
-                    if (chat) {
-                        ((ObjectNode) choice.get("delta")).put("content", t.text());
-                    } else {
-                        choice.put("text", t.text());
-                    }
-                    ex.sendEvent(c);
-                }
+                case Completion.Text t -> sendText(ex, reply, splitter == null ? t.text() : splitter.push(t.text()));
                 case Completion.Failed failed -> {
                     ObjectNode error = Exchange.JSON.createObjectNode();
                     error.putObject("error").put("code", failed.error().status)
@@ -168,8 +172,17 @@ final class CompletionEndpoint {
                     return;
                 }
                 case Completion.Done done -> {
+                    StringBuilder rest = new StringBuilder();
+                    List<ToolCallSplitter.Call> calls = splitter == null ? List.of() : splitter.finish(rest);
+                    sendText(ex, reply, rest.toString());
+                    if (!calls.isEmpty()) {
+                        ObjectNode c = chunk(reply);
+                        ((ObjectNode) c.get("choices").get(0).get("delta")).set("tool_calls", toolCalls(calls, true));
+                        ex.sendEvent(c);
+                    }
                     ObjectNode last = chunk(reply);
-                    ((ObjectNode) last.get("choices").get(0)).put("finish_reason", done.finish().openAiName);
+                    ((ObjectNode) last.get("choices").get(0)).put("finish_reason",
+                            calls.isEmpty() ? done.finish().openAiName : "tool_calls");
                     ex.sendEvent(last);
                     if (includeUsage) {
                         ObjectNode usage = reply.envelope(chunkObject());
@@ -182,6 +195,36 @@ final class CompletionEndpoint {
                 }
             }
         }
+    }
+
+    /** A chunk of reply text, unless there is none. */
+    private void sendText(Exchange ex, Reply reply, String text) throws IOException {
+        if (text.isEmpty()) {
+            return;
+        }
+        ObjectNode c = chunk(reply);
+        ObjectNode choice = (ObjectNode) c.get("choices").get(0);
+        if (chat) {
+            ((ObjectNode) choice.get("delta")).put("content", text);
+        } else {
+            choice.put("text", text);
+        }
+        ex.sendEvent(c);
+    }
+
+    /** OpenAI's {@code tool_calls}; stream deltas also carry each call's index. */
+    private static ArrayNode toolCalls(List<ToolCallSplitter.Call> calls, boolean indexed) {
+        ArrayNode out = Exchange.JSON.createArrayNode();
+        for (int i = 0; i < calls.size(); i++) {
+            ObjectNode call = out.addObject();
+            if (indexed) {
+                call.put("index", i);
+            }
+            call.put("id", "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24))
+                    .put("type", "function");
+            call.putObject("function").put("name", calls.get(i).name()).put("arguments", calls.get(i).arguments());
+        }
+        return out;
     }
 
     private String chunkObject() {
