@@ -32,15 +32,19 @@ public final class ApiServer implements AutoCloseable {
         this.settings = settings;
         this.catalog = catalog;
         this.apiKey = settings.apiKey() == null ? null : ("Bearer " + settings.apiKey()).getBytes(StandardCharsets.UTF_8);
-        var first = catalog.initial();
-        if (first.isPresent()) {
-            served = ServedModel.open(first.get().name(), first.get().path(), settings);
-        }
-        try {
+        try { // bound before the model loads, so a taken port is reported at once
             http = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
         } catch (IOException e) {
-            closeModel();
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
+        }
+        var first = catalog.initial();
+        if (first.isPresent()) {
+            try {
+                served = ServedModel.open(first.get().name(), first.get().path(), settings);
+            } catch (IOException | RuntimeException e) {
+                http.stop(0);
+                throw e;
+            }
         }
         http.setExecutor(executor);
         http.createContext("/", h -> handle(new Exchange(h)));
