@@ -26,11 +26,19 @@ record Generation(int[] prompt, Sampler.Settings sampling, int maxTokens, List<S
         Sampler.Settings settings = new Sampler.Settings(
                 (float) f.number("temperature", 0.8, 0, 100),
                 (int) f.integer("top_k", 40, 0, Integer.MAX_VALUE),
-                (float) f.number("top_p", 0.95, Double.MIN_VALUE, 1),
+                positive(f, "top_p", 0.95, 1),
                 (float) f.number("min_p", 0.05, 0, 1),
-                (float) f.number("repeat_penalty", 1.0, Double.MIN_VALUE, 100),
+                positive(f, "repeat_penalty", 1.0, 100),
                 (int) f.integer("repeat_last_n", 64, 0, Integer.MAX_VALUE),
                 seed);
         return new Generation(prompt, settings, (int) limit, f.strings("stop"));
+    }
+
+    private static float positive(Fields f, String name, double fallback, double max) {
+        double v = f.number(name, fallback, 0, max);
+        if (v == 0) {
+            throw ApiException.badRequest("'" + name + "' must be above 0");
+        }
+        return (float) v;
     }
 }

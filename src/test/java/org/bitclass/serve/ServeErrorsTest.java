@@ -69,6 +69,8 @@ class ServeErrorsTest {
                 400, "'temperature' must be a number");
         assertError(client.post("/v1/chat/completions", CHAT.replace("\"max_tokens\": 4", "\"max_tokens\": -1")),
                 400, "'max_tokens'");
+        assertError(client.post("/v1/chat/completions", CHAT.replace("\"temperature\": 0", "\"top_p\": 0")),
+                400, "'top_p' must be above 0");
         assertError(client.post("/v1/chat/completions", "{\"messages\": \"Hi\"}"), 400, "'messages'");
         assertError(client.post("/v1/chat/completions", "[1, 2]"), 400, "JSON object");
         assertError(client.post("/v1/completions", "{\"prompt\": [1, 99999]}"), 400, "outside the vocabulary");

@@ -21,7 +21,7 @@ class ServeHybridTest {
     @Test
     void servesConcurrentRequestsAndReusesTheStateOfAConversation() throws Exception {
         try (ApiServer server = ApiServer.ofModel(SharedData.path("models/minima-qwen35-bf16.gguf"),
-                ServerSettings.of("127.0.0.1", 0, 2, 512, 2, null))) {
+                ServerSettings.of("127.0.0.1", 0, 2, 256, 2, null))) {
             RawClient client = new RawClient(server.port(), null);
             String first = "[{\"role\": \"user\", \"content\": \"Who was Abraham?\"}]";
             JsonNode reply = chat(client, first);
@@ -49,7 +49,7 @@ class ServeHybridTest {
 
     private static JsonNode chat(RawClient client, String messages) throws Exception {
         RawClient.Reply r = client.post("/v1/chat/completions",
-                "{\"max_tokens\": 12, \"temperature\": 0, \"messages\": " + messages + "}");
+                "{\"max_tokens\": 6, \"temperature\": 0, \"messages\": " + messages + "}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json();
     }
