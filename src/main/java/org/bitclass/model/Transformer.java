@@ -2,7 +2,7 @@ package org.bitclass.model;
 
 import org.bitclass.gguf.GgufModel;
 
-import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * What every architecture's forward pass shares: the mapped file and the worker pool it owns, the token embedding,
@@ -141,7 +141,7 @@ abstract class Transformer implements LanguageModel {
      * @return logits {@code [n_out × n_vocab]}: every token's if {@code allLogits}, else the last token's
      */
     float[] logits(float[] x, int nTok, boolean allLogits) {
-        return logits(x, allLogits ? java.util.stream.IntStream.range(0, nTok).toArray() : new int[]{nTok - 1});
+        return logits(x, allLogits ? IntStream.range(0, nTok).toArray() : new int[]{nTok - 1});
     }
 
     /** The output head over the given rows of the final residual stream: logits {@code [rows × n_vocab]}. */
