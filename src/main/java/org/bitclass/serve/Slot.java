@@ -21,6 +21,11 @@ final class Slot {
     /** Tokens in the session's cache, in order: {@code cached[0 .. cachedLength)}. */
     private int[] cached = new int[0];
     private int cachedLength;
+    /**
+     * A recurrent session's state after all but the last token of a prompt. Such a state cannot drop tokens, so a
+     * new prompt that leaves the cache's tokens resumes from here when it shares the tokens the state covers.
+     */
+    private RecurrentSession.State checkpoint;
 
     private Completion job;
     private int[] prompt;
@@ -63,10 +68,15 @@ final class Slot {
         job = c;
         prompt = c.generation.prompt();
         int keep = Math.min(sharedPrefix(prompt), prompt.length - 1); // at least one token must run to give logits
-        if (keep < cachedLength && session instanceof RecurrentSession) {
-            keep = 0; // a recurrent state cannot drop its last tokens
+        if (keep < cachedLength && session instanceof RecurrentSession recurrent) {
+            if (checkpoint != null && checkpoint.position() <= keep) {
+                recurrent.restore(checkpoint);
+                keep = checkpoint.position();
+            } else {
+                keep = 0;
+            }
         }
-        cachedLength = keep;
+        cutCache(keep);
         reused = keep;
         sampler = new Sampler(c.generation.sampling());
         for (int t : prompt) {
@@ -83,15 +93,24 @@ final class Slot {
 
     /** The tokens this slot runs in the next step: up to {@code budget} prompt tokens, or the token sampled last. */
     BatchPart nextPart(int budget) {
+        int end = checkpointDue() ? prompt.length - 1 : prompt.length;
         int[] tokens = prefilling()
-                ? Arrays.copyOfRange(prompt, cachedLength, cachedLength + Math.min(budget, prompt.length - cachedLength))
+                ? Arrays.copyOfRange(prompt, cachedLength, cachedLength + Math.min(budget, end - cachedLength))
                 : new int[]{next};
         return new BatchPart(session, tokens, cachedLength);
+    }
+
+    /** Whether a recurrent session still has to reach the point where its prompt's checkpoint is taken. */
+    private boolean checkpointDue() {
+        return session instanceof RecurrentSession && cachedLength < prompt.length - 1;
     }
 
     /** Takes the logits of the part it ran: records the tokens, and once the prompt is in, samples the next one. */
     void advance(BatchPart part, float[] logits) {
         remember(part.tokens());
+        if (session instanceof RecurrentSession recurrent && cachedLength == prompt.length - 1) {
+            checkpoint = recurrent.save();
+        }
         if (prefilling()) {
             return;
         }
@@ -141,7 +160,15 @@ final class Slot {
 
     /** Forgets the cache, whose content is unknown after a failed step. */
     void forgetCache() {
-        cachedLength = 0;
+        cutCache(0);
+    }
+
+    /** Keeps the first {@code length} cached tokens; a checkpoint past them no longer matches the cache. */
+    private void cutCache(int length) {
+        cachedLength = length;
+        if (checkpoint != null && checkpoint.position() > length) {
+            checkpoint = null;
+        }
     }
 
     private void release() {

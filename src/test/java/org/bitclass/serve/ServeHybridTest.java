@@ -13,8 +13,9 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A qwen35 (recurrent) model served: its slots run one after another within a step, and a follow-up reuses the
- * recurrent state when the new prompt extends what the slot holds.
+ * A qwen35 (recurrent) model served: its slots run one after another within a step; a follow-up reuses the
+ * recurrent state when the new prompt extends what the slot holds, and a repeated prompt resumes from the state
+ * saved before its last token.
  */
 class ServeHybridTest {
 
@@ -27,6 +28,10 @@ class ServeHybridTest {
             JsonNode reply = chat(client, first);
             String answer = reply.at("/choices/0/message/content").asText();
             long firstPrompt = reply.at("/usage/prompt_tokens").asLong();
+
+            JsonNode again = chat(client, first); // resumes from the state taken before the prompt's last token
+            assertThat(again.at("/usage/prompt_tokens_details/cached_tokens").asLong()).isEqualTo(firstPrompt - 1);
+            assertThat(again.at("/choices/0/message/content").asText()).isEqualTo(answer);
 
             String followUp = first.substring(0, first.length() - 1) + ", {\"role\": \"assistant\", \"content\": "
                     + Exchange.JSON.writeValueAsString(answer) + "}, {\"role\": \"user\", \"content\": \"And Isaac?\"}]";
