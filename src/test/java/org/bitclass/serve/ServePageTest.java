@@ -88,7 +88,7 @@ class ServePageTest {
         browser.findElement(By.id("system")).sendKeys("Answer in the words of the Bible.");
         WebElement temperature = browser.findElement(By.id("temperature"));
         temperature.clear();
-        temperature.sendKeys("0.7");
+        temperature.sendKeys("0"); // greedy: Minima's reply to this is hundreds of tokens every time
         send("<img src=x onerror=\"window.pwned=1\"> Who made the heaven and the earth?");
         WebElement reply = lastReply();
         Set<Integer> lengths = new LinkedHashSet<>();
