@@ -1,5 +1,6 @@
 package org.bitclass.cli;
 
+import org.bitclass.model.BatchPart;
 import org.bitclass.model.LanguageModel;
 import org.bitclass.model.Models;
 import org.bitclass.model.Session;
@@ -10,6 +11,8 @@ import picocli.CommandLine.Mixin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -32,6 +35,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-r", "--repetitions"}, defaultValue = "3", description = "runs per test (default ${DEFAULT-VALUE})")
     int repetitions;
 
+    @Option(names = "--streams", defaultValue = "1", description = "sequences generated together as one batch in tg, as "
+            + "'serve --parallel' runs them; t/s counts all their tokens (default ${DEFAULT-VALUE})")
+    int streams;
+
     @Option(names = {"-t", "--threads"}, description = "worker threads (default: available processors)")
     Integer threads;
 
@@ -40,6 +47,10 @@ final class BenchCommand implements Callable<Integer> {
         OptionChecks.atLeast("--n-prompt", nPrompt, 0);
         OptionChecks.atLeast("--n-gen", nGen, 0);
         OptionChecks.atLeast("--repetitions", repetitions, 1);
+        OptionChecks.atLeast("--streams", streams, 1);
+        if (streams > LanguageModel.MAX_BATCH_TOKENS) {
+            throw new UsageError("--streams must be at most " + LanguageModel.MAX_BATCH_TOKENS + ", not " + streams);
+        }
         int nThreads = threads != null ? threads : Models.defaultThreads();
         OptionChecks.atLeast("--threads", nThreads, 1);
         Path model = modelArgument.path();
@@ -57,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
                 }, nPrompt);
                 row(name, size, nThreads, "pp" + nPrompt, nPrompt, rates);
             }
-            if (nGen > 0) {
+            if (nGen > 0 && streams == 1) {
                 double[] rates = measure(() -> {
                     session.reset();
                     for (int i = 0; i < nGen; i++) {
@@ -65,6 +76,21 @@ final class BenchCommand implements Callable<Integer> {
                     }
                 }, nGen);
                 row(name, size, nThreads, "tg" + nGen, nGen, rates);
+            } else if (nGen > 0) {
+                Session[] sessions = new Session[streams];
+                for (int i = 0; i < streams; i++) {
+                    sessions[i] = m.newSession(nGen);
+                }
+                double[] rates = measure(() -> {
+                    for (int pos = 0; pos < nGen; pos++) {
+                        List<BatchPart> step = new ArrayList<>();
+                        for (Session s : sessions) {
+                            step.add(new BatchPart(s, new int[] {random.nextInt(m.vocabSize())}, pos));
+                        }
+                        m.forwardBatch(step);
+                    }
+                }, streams * nGen);
+                row(name, size, nThreads, "tg" + nGen + "x" + streams, streams * nGen, rates);
             }
         }
         System.out.printf(Locale.ROOT, "peak RSS: %s%n", peakRss());

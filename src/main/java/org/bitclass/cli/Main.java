@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
                 QuantizeCommand.class,
                 ReleaseCommand.class,
                 SensitivityCommand.class,
+                ServeCommand.class,
                 SynthCommand.class,
                 TokenizeCommand.class,
         })

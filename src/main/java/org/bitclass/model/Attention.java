@@ -16,29 +16,55 @@ final class Attention {
     private Attention() {
     }
 
+    /** One sequence's tokens in a batch: rows {@code row0 ..} of the queries, at positions {@code startPos ..} of its cache. */
+    record Span(KvCache cache, int startPos, int row0, int nTok) {
+    }
+
     /**
      * @param q   {@code [T × n_head·head_dim]} roped queries of tokens at positions {@code startPos ..}
      * @param out {@code [T × n_head·head_dim]} receives the attention output
      */
     static void causal(WorkerPool pool, ModelConfig c, float[] q, KvCache cache, int layer, int startPos, int nTok,
                        float[] out) {
+        causal(pool, c, q, new Span[]{new Span(cache, startPos, 0, nTok)}, layer, out);
+    }
+
+    /**
+     * Attention of several sequences batched together, each over its own cache, in one parallel job.
+     *
+     * @param q   {@code [T × n_head·head_dim]} roped queries, the spans' rows
+     * @param out {@code [T × n_head·head_dim]} receives the attention output
+     */
+    static void causal(WorkerPool pool, ModelConfig c, float[] q, Span[] spans, int layer, float[] out) {
         int hd = c.headDim();
         int group = c.nHead() / c.nHeadKv();
         float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] keys = cache.keys[layer];
-        float[] values = cache.values[layer];
-        // head-major order, so each thread's range mixes short (early) and long (late) rows
-        pool.forRange(c.nHead() * nTok, 1, (from, to) -> {
-            float[] p = new float[startPos + nTok];
+        int[] firstTask = new int[spans.length + 1];
+        int longest = 0;
+        for (int s = 0; s < spans.length; s++) {
+            firstTask[s + 1] = firstTask[s] + c.nHead() * spans[s].nTok();
+            longest = Math.max(longest, spans[s].startPos() + spans[s].nTok());
+        }
+        int positions = longest;
+        // head-major order within a span, so each thread's range mixes short (early) and long (late) rows
+        pool.forRange(firstTask[spans.length], 1, (from, to) -> {
+            float[] p = new float[positions];
+            int s = 0;
             for (int task = from; task < to; task++) {
-                int h = task / nTok;
-                int t = task % nTok;
-                int n = startPos + t + 1;
-                int qOff = t * c.qDim() + h * hd;
+                while (task >= firstTask[s + 1]) {
+                    s++;
+                }
+                Span span = spans[s];
+                KvCache cache = span.cache();
+                int local = task - firstTask[s];
+                int h = local / span.nTok();
+                int t = local % span.nTok();
+                int n = span.startPos() + t + 1;
+                int qOff = (span.row0() + t) * c.qDim() + h * hd;
                 int kv = (h / group) * hd;
-                scores(q, qOff, keys, kv * cache.capacity, cache.capacity, hd, n, p);
+                scores(q, qOff, cache.keys[layer], kv * cache.capacity, cache.capacity, hd, n, p);
                 softmax(p, n, scale);
-                weightedSum(p, n, values, kv, cache.kvDim, hd, out, qOff);
+                weightedSum(p, n, cache.values[layer], kv, cache.kvDim, hd, out, qOff);
             }
         });
     }

@@ -3,6 +3,12 @@ package org.bitclass.model;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
 /**
  * The pre-norm decoder shared by {@code llama}, {@code qwen2} and {@code qwen3} (llama.cpp src/models/{llama,qwen2,
  * qwen3}.cpp). Per layer: {@code h += W_o·Attn(RoPE(q), RoPE(k), v)} over {@code RMSNorm(h)}, then
@@ -58,12 +64,48 @@ public final class DenseTransformer extends Transformer {
         return new DenseSession(new KvCache(config.nLayer(), capacity, config.kvDim()));
     }
 
+    @Override
+    public float[][] forwardBatch(List<BatchPart> parts) {
+        int total = 0;
+        Set<Session> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (BatchPart part : parts) {
+            if (!(part.session() instanceof DenseSession s) || s.model() != this || !seen.add(s)) {
+                throw new IllegalArgumentException("a batch takes distinct sessions of this model");
+            }
+            total += part.tokens().length;
+        }
+        if (total > MAX_BATCH_TOKENS) {
+            throw new IllegalArgumentException("a batch holds at most " + MAX_BATCH_TOKENS + " tokens, got " + total);
+        }
+        int[] tokens = new int[total];
+        Attention.Span[] spans = new Attention.Span[parts.size()];
+        int row = 0;
+        for (int i = 0; i < spans.length; i++) {
+            BatchPart part = parts.get(i);
+            DenseSession session = (DenseSession) part.session();
+            session.prepare(part.tokens().length, part.startPos());
+            System.arraycopy(part.tokens(), 0, tokens, row, part.tokens().length);
+            spans[i] = new Attention.Span(session.cache, part.startPos(), row, part.tokens().length);
+            row += part.tokens().length;
+        }
+        float[] logits = forward(tokens, spans, false, LayerTap.NONE);
+        float[][] out = new float[spans.length][];
+        for (int i = 0; i < spans.length; i++) {
+            BatchPart part = parts.get(i);
+            ((DenseSession) part.session()).position = part.startPos() + part.tokens().length;
+            out[i] = Arrays.copyOfRange(logits, i * config.nVocab(), (i + 1) * config.nVocab());
+        }
+        return out;
+    }
+
     /**
-     * Evaluates one batch at positions {@code startPos ..}, writing its keys and values into the cache.
+     * Evaluates one batch made of spans of one or more sequences, each at its own positions, writing their keys and
+     * values into their caches.
      *
-     * @return logits {@code [n_out × n_vocab]}: every token's if {@code allLogits}, else the last token's
+     * @param tokens the spans' tokens one after another
+     * @return logits {@code [n_out × n_vocab]}: every token's if {@code allLogits}, else each span's last token's
      */
-    private float[] forward(KvCache cache, int[] tokens, int startPos, boolean allLogits, LayerTap tap) {
+    private float[] forward(int[] tokens, Attention.Span[] spans, boolean allLogits, LayerTap tap) {
         ModelConfig c = config;
         int nTok = tokens.length;
         int dim = c.nEmbd();
@@ -79,11 +121,13 @@ public final class DenseTransformer extends Transformer {
         float[] angles = new float[nTok * c.ropeDims()];  // [T × n_rot] (cos, sin) per rotated pair
 
         boolean given = tap.load(x);
-        for (int t = 0; t < nTok; t++) {
-            if (!given) {
-                embed(tokens[t], x, t * dim);
+        for (Attention.Span span : spans) {
+            for (int t = span.row0(); t < span.row0() + span.nTok(); t++) {
+                if (!given) {
+                    embed(tokens[t], x, t * dim);
+                }
+                rope.angles(span.startPos() + t - span.row0(), angles, t * c.ropeDims());
             }
-            rope.angles(startPos + t, angles, t * c.ropeDims());
         }
 
         for (int l = tap.from(); l < layers.length; l++) {
@@ -107,15 +151,29 @@ public final class DenseTransformer extends Transformer {
                     rope.rotate(k, off, angles, t * c.ropeDims());
                 }
             }
-            cache.store(l, k, v, startPos, nTok);
-            Attention.causal(pool, c, q, cache, l, startPos, nTok, att);
+            for (Attention.Span span : spans) {
+                span.cache().store(l, k, v, span.row0(), span.startPos(), span.nTok());
+            }
+            Attention.causal(pool, c, q, spans, l, att);
             multiply(att, nTok, layer.o.into(proj));
             add(x, proj);
 
             feedForward(layer.ffn, x, nTok, xn, gate, up, proj);
         }
 
-        return logits(x, nTok, allLogits);
+        if (allLogits) {
+            return logits(x, nTok, true);
+        }
+        int[] lastRows = new int[spans.length];
+        for (int i = 0; i < spans.length; i++) {
+            lastRows[i] = spans[i].row0() + spans[i].nTok() - 1;
+        }
+        return logits(x, lastRows);
+    }
+
+    /** One sequence's batch at positions {@code startPos ..}; logits as {@link #forward(int[], Attention.Span[], boolean, LayerTap)}. */
+    private float[] forward(KvCache cache, int[] tokens, int startPos, boolean allLogits, LayerTap tap) {
+        return forward(tokens, new Attention.Span[]{new Attention.Span(cache, startPos, 0, tokens.length)}, allLogits, tap);
     }
 
     @Override

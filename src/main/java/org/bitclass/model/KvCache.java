@@ -27,12 +27,17 @@ final class KvCache {
 
     /** Stores {@code nTok} tokens' keys and values ({@code [T × kvDim]} each) at positions {@code startPos ..}. */
     void store(int layer, float[] k, float[] v, int startPos, int nTok) {
+        store(layer, k, v, 0, startPos, nTok);
+    }
+
+    /** Stores the keys and values of rows {@code row0 .. row0+nTok} of a batch at positions {@code startPos ..}. */
+    void store(int layer, float[] k, float[] v, int row0, int startPos, int nTok) {
         float[] kt = keys[layer];
         for (int t = 0; t < nTok; t++) {
             for (int i = 0; i < kvDim; i++) {
-                kt[i * capacity + startPos + t] = k[t * kvDim + i];
+                kt[i * capacity + startPos + t] = k[(row0 + t) * kvDim + i];
             }
         }
-        System.arraycopy(v, 0, values[layer], startPos * kvDim, nTok * kvDim);
+        System.arraycopy(v, row0 * kvDim, values[layer], startPos * kvDim, nTok * kvDim);
     }
 }

@@ -1,5 +1,7 @@
 package org.bitclass.model;
 
+import java.util.List;
+
 /** A loaded model that turns token ids into next-token logits. Close it to unmap its file and stop its threads. */
 public interface LanguageModel extends AutoCloseable {
 
@@ -10,6 +12,24 @@ public interface LanguageModel extends AutoCloseable {
 
     /** A new sequence with room for {@code capacity} tokens of cache. */
     Session newSession(int capacity);
+
+    /** Most tokens {@link #forwardBatch} takes in one call. */
+    int MAX_BATCH_TOKENS = Ubatches.MAX_BATCH;
+
+    /**
+     * Evaluates the parts of several distinct sessions of this model, each as {@link Session#forward} with
+     * {@link Session.Outputs#LAST} would, and returns each part's last logits {@code [n_vocab]} in order.
+     * Architectures that can batch them do so in one pass over the weights; this default runs them in turn.
+     * At most {@link #MAX_BATCH_TOKENS} tokens in all.
+     */
+    default float[][] forwardBatch(List<BatchPart> parts) {
+        float[][] logits = new float[parts.size()][];
+        for (int i = 0; i < logits.length; i++) {
+            BatchPart part = parts.get(i);
+            logits[i] = part.session().forward(part.tokens(), part.startPos(), Session.Outputs.LAST);
+        }
+        return logits;
+    }
 
     /** Number of blocks (layers) in the main stack. */
     int layerCount();

@@ -2,7 +2,7 @@ package org.bitclass.model;
 
 import org.bitclass.gguf.GgufModel;
 
-import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * What every architecture's forward pass shares: the mapped file and the worker pool it owns, the token embedding,
@@ -141,8 +141,16 @@ abstract class Transformer implements LanguageModel {
      * @return logits {@code [n_out × n_vocab]}: every token's if {@code allLogits}, else the last token's
      */
     float[] logits(float[] x, int nTok, boolean allLogits) {
-        int nOut = allLogits ? nTok : 1;
-        float[] last = allLogits ? x : Arrays.copyOfRange(x, (nTok - 1) * nEmbd, nTok * nEmbd);
+        return logits(x, allLogits ? IntStream.range(0, nTok).toArray() : new int[]{nTok - 1});
+    }
+
+    /** The output head over the given rows of the final residual stream: logits {@code [rows × n_vocab]}. */
+    float[] logits(float[] x, int[] rows) {
+        int nOut = rows.length;
+        float[] last = new float[nOut * nEmbd];
+        for (int i = 0; i < nOut; i++) {
+            System.arraycopy(x, rows[i] * nEmbd, last, i * nEmbd, nEmbd);
+        }
         float[] normed = new float[nOut * nEmbd];        // [n_out × n_embd]
         rmsNormRows(last, outputNorm, normed, nOut);
         float[] logits = new float[nOut * nVocab];        // [n_out × n_vocab]
@@ -171,17 +179,27 @@ abstract class Transformer implements LanguageModel {
 
         @Override
         public final float[] forward(int[] tokens, int startPos, Outputs outputs) {
-            if (tokens.length == 0) {
-                throw new IllegalArgumentException("no tokens to evaluate");
-            }
-            if (startPos + tokens.length > cache.capacity) {
-                throw new IllegalArgumentException("context full: " + startPos + " + " + tokens.length
-                        + " tokens exceed the session's " + cache.capacity);
-            }
-            rewindTo(startPos);
+            prepare(tokens.length, startPos);
             float[] logits = Ubatches.forward(tokens, startPos, outputs == Outputs.ALL, nVocab, this::evaluate);
             position = startPos + tokens.length;
             return logits;
+        }
+
+        /** Checks that {@code nTok} tokens fit from {@code startPos} on and goes back to it. */
+        final void prepare(int nTok, int startPos) {
+            if (nTok == 0) {
+                throw new IllegalArgumentException("no tokens to evaluate");
+            }
+            if (startPos + nTok > cache.capacity) {
+                throw new IllegalArgumentException("context full: " + startPos + " + " + nTok
+                        + " tokens exceed the session's " + cache.capacity);
+            }
+            rewindTo(startPos);
+        }
+
+        /** The model this session belongs to. */
+        final Transformer model() {
+            return Transformer.this;
         }
 
         @Override
