@@ -3,6 +3,7 @@ package org.bitclass.cli;
 import org.bitclass.alloc.Budget;
 import org.bitclass.alloc.TargetAllocation;
 import org.bitclass.io.RunInputs;
+import org.bitclass.io.TextFiles;
 import org.bitclass.quant.FileType;
 import org.bitclass.release.Release;
 import org.bitclass.release.ReleaseReports;
@@ -117,6 +118,14 @@ public final class ReleaseCommand implements Callable<Integer> {
             if (p != null && !Files.isRegularFile(p)) {
                 throw new IllegalArgumentException("no such file: " + p);
             }
+        }
+        for (Path text : new Path[]{calibration, eval}) {
+            if (text != null) {
+                TextFiles.check(text);
+            }
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("-o " + out + ": a file is there; give a folder for the release");
         }
         List<FileType> parsed = levels.stream().map(ReleaseCommand::level).distinct().toList();
         Map<FileType, Long> budgets = new LinkedHashMap<>();

@@ -56,6 +56,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.within("--port", port, 0, true, 65535);
+        OptionChecks.within("--parallel", parallel, 1, true, 256);
+        OptionChecks.atLeast("--ctx", contextPerSlot, 0);
+        OptionChecks.atLeast("--threads", threads, 1);
         ServerSettings settings = ServerSettings.of(host, port, parallel, contextPerSlot, threads, apiKey);
         ApiServer server = source.model != null ? ApiServer.ofModel(source.model, settings)
                 : ApiServer.ofFolder(source.folder, settings);

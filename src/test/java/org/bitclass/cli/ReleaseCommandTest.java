@@ -213,6 +213,11 @@ class ReleaseCommandTest {
                 "--levels", "Q4_K_M", "--size", "Q6_K=4MiB", "-o", tmp.resolve("x").toString());
         assertThat(badSize.exitCode()).isNotZero();
         assertThat(badSize.err()).contains("--size").hasLineCount(1);
+        Cli.Result outIsTheModel = Cli.run("release", MODEL.toString(), "--calib", CALIB.toString(), "--eval",
+                EVAL.toString(), "--levels", "Q4_K_M", "-o", MODEL.toString());
+        assertThat(outIsTheModel.exitCode()).isNotZero();
+        assertThat(outIsTheModel.err()).isEqualTo("bitclass release: -o " + MODEL
+                + ": a file is there; give a folder for the release" + System.lineSeparator());
     }
 
     // ---- helpers ----

@@ -22,9 +22,9 @@ class ServeCommandTest {
 
     @Test
     void refusesBadOptions(@TempDir Path dir) {
-        assertRefused("--parallel must be between 1 and 256", "serve", MINIMA, "--parallel", "0");
-        assertRefused("--ctx must be positive", "serve", MINIMA, "--ctx", "-5");
-        assertRefused("--port must be between 0 and 65535", "serve", MINIMA, "--port", "70000");
+        assertRefused("--parallel must be in [1, 256], not 0", "serve", MINIMA, "--parallel", "0");
+        assertRefused("--ctx must be at least 0, not -5", "serve", MINIMA, "--ctx", "-5");
+        assertRefused("--port must be in [0, 65535], not 70000", "serve", MINIMA, "--port", "70000");
         assertRefused("--api-key must not be empty", "serve", MINIMA, "--api-key", "");
         assertRefused("--models: not a folder", "serve", "--models", dir.resolve("none").toString());
         assertRefused("mutually exclusive", "serve", MINIMA, "--models", dir.toString());
