@@ -25,14 +25,15 @@ public final class HellaSwag {
     }
 
     /**
-     * The first {@code count} tasks (all if fewer) in the order llama-perplexity scores them: each drawn at random
+     * {@code count} tasks (all if 0 or more than there are) in the order llama-perplexity scores them: each drawn at random
      * from those left, with {@code std::mt19937(1)}; all tasks are drawn so too, so even they come in that order.
      */
     public static List<HellaSwagTask> select(List<HellaSwagTask> tasks, int count) {
         List<HellaSwagTask> left = new ArrayList<>(tasks);
         List<HellaSwagTask> selected = new ArrayList<>();
         Mt19937 rng = new Mt19937(1);
-        while (selected.size() < Math.min(count, tasks.size())) {
+        int n = count <= 0 ? tasks.size() : Math.min(count, tasks.size());
+        while (selected.size() < n) {
             selected.add(left.remove(rng.uniformBelow(left.size())));
         }
         return selected;
