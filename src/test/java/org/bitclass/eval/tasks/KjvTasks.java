@@ -17,7 +17,7 @@ import java.util.List;
  * Small task files for the tests, made from clauses of the KJV test text (we ship no task data): the right choice
  * is a clause's own continuation, the others come from other clauses.
  */
-final class KjvTasks {
+public final class KjvTasks {
 
     private static final List<String[]> CLAUSES = clauses();
 
@@ -42,7 +42,7 @@ final class KjvTasks {
     }
 
     /** {@code n} HellaSwag tasks in llama-perplexity's six-line layout; the gold ending cycles through 0-3. */
-    static String hellaswag(int n) {
+    public static String hellaswag(int n) {
         StringBuilder file = new StringBuilder();
         for (int i = 0; i < n; i++) {
             List<String> endings = new ArrayList<>();
@@ -60,7 +60,7 @@ final class KjvTasks {
      * A WinoGrande CSV of {@code n} tasks after a header line (which llama-perplexity skips), ended by an empty line
      * so that its last task is read; sentences holding commas are quoted.
      */
-    static String winogrande(int n) {
+    public static String winogrande(int n) {
         StringBuilder file = new StringBuilder("index,sentence,option1,option2,answer\n");
         for (int i = 0; i < n; i++) {
             String[] w = Arrays.copyOf(CLAUSES.get(40 + i), 13);
@@ -77,7 +77,7 @@ final class KjvTasks {
     }
 
     /** {@code n} multiple-choice tasks with two to five answers each. */
-    static List<MultipleChoiceTask> multipleChoice(int n) {
+    public static List<MultipleChoiceTask> multipleChoice(int n) {
         List<MultipleChoiceTask> tasks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int answers = 2 + i % 4;
@@ -94,7 +94,7 @@ final class KjvTasks {
     }
 
     /** llama-perplexity's binary multiple-choice file of {@code tasks}; the multiple-answer sets are empty. */
-    static byte[] multipleChoiceFile(List<MultipleChoiceTask> tasks) {
+    public static byte[] multipleChoiceFile(List<MultipleChoiceTask> tasks) {
         List<byte[]> bodies = new ArrayList<>();
         for (MultipleChoiceTask t : tasks) {
             ByteBuffer body = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
