@@ -104,8 +104,8 @@ public final class PerplexityCommand implements Callable<Integer> {
             description = "HellaSwag tasks to score (default: ${DEFAULT-VALUE}, llama-perplexity's)")
     int hellaswagTasks;
 
-    @Option(names = "--winogrande", description = "score the WinoGrande tasks of -f (CSV:"
-            + " index,sentence,choice1,choice2,answer; as llama-perplexity, the file's last line is not read)")
+    @Option(names = "--winogrande", description = "score the WinoGrande tasks of -f (CSV lines of index, sentence, two"
+            + " choices, answer; as by llama-perplexity, the last line is read only if an empty line follows it)")
     boolean winogrande;
 
     @Option(names = "--winogrande-tasks", paramLabel = "N", defaultValue = "0",
