@@ -269,9 +269,8 @@ public final class PerplexityCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         int ctx = nCtx != null ? nCtx : DEFAULT_CTX;
         Tokenizer tokenizer = Tokenizer.open(model);
-        EvalText.chunkStart(tokenizer); // refuses vocabularies that append EOS, as for perplexity
         StringBuilder lines = new StringBuilder();
-        try (LanguageModel lm = open(4 * ctx);
+        try (LanguageModel lm = open(TaskModel.window(ctx));
              ProgressBar bar = Progress.bar(task.option(), scoring.tasks(), "tasks")) {
             scoring.score(new TaskModel(lm, tokenizer, ctx), line -> lines.append(line).append('\n'), bar::step);
         }

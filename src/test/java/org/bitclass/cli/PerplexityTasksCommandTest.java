@@ -61,6 +61,12 @@ class PerplexityTasksCommandTest {
         assertThat(r.err().strip()).isEqualTo("bitclass perplexity: " + bad + ": 2 lines, not a positive multiple of 6"
                 + " (HellaSwag tasks are 6 lines: context, gold ending 0-3, four endings)");
 
+        Path same = Files.writeString(dir.resolve("same.txt"), "In the beginning\n0\nGod\nGod\nGod\nGod\n");
+        Cli.Result unscorable = Cli.run("perplexity", MODEL, "--hellaswag", "-f", same.toString(), "-t", "1");
+        assertThat(unscorable.exitCode()).isEqualTo(1);
+        assertThat(unscorable.err().strip()).endsWith("bitclass perplexity: " + same + ": task 1: a choice adds no"
+                + " token to the tokens all choices share, so it cannot be scored");
+
         assertUsageError(Cli.run("perplexity", MODEL, "--winogrande"), "--winogrande needs the task file: give -f FILE");
         assertUsageError(Cli.run("perplexity", MODEL, "--hellaswag", "--winogrande", "-f", bad.toString()),
                 "give one of --hellaswag, --winogrande and --multiple-choice per run");

@@ -58,8 +58,4 @@ record ChoiceTokens(int[][] sequences, int commonPrefix) {
     int choices() {
         return sequences.length;
     }
-
-    int longest() {
-        return Arrays.stream(sequences).mapToInt(s -> s.length).max().orElseThrow();
-    }
 }

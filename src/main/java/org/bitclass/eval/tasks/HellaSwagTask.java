@@ -1,5 +1,7 @@
 package org.bitclass.eval.tasks;
 
+import org.bitclass.eval.EvalText;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +19,7 @@ public record HellaSwagTask(int number, String context, int gold, List<String> e
     private static final int LINES = 2 + ENDINGS;
 
     public static List<HellaSwagTask> read(Path file) throws IOException {
-        List<String> lines = TaskLines.all(TaskLines.read(file));
+        List<String> lines = TaskLines.all(EvalText.read(file));
         if (lines.isEmpty() || lines.size() % LINES != 0) {
             throw new TaskFileException(file, lines.size() + " lines, not a positive multiple of " + LINES
                     + " (HellaSwag tasks are 6 lines: context, gold ending 0-3, four endings)");

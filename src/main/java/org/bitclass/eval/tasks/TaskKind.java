@@ -1,5 +1,7 @@
 package org.bitclass.eval.tasks;
 
+import org.bitclass.io.FileProblem;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +20,7 @@ public enum TaskKind {
             List<HellaSwagTask> tasks = HellaSwag.select(all, count);
             info.accept("loaded " + all.size() + " HellaSwag tasks from " + file + "; scoring " + tasks.size()
                     + " in llama-perplexity's random order");
-            return new Scoring(tasks.size(), (model, out, done) -> {
+            return new Scoring(tasks.size(), file, (model, out, done) -> {
                 out.accept("");
                 out.accept(HellaSwag.header());
                 HellaSwag.Score s = HellaSwag.score(model, tasks, running(out, done));
@@ -34,7 +36,7 @@ public enum TaskKind {
             List<WinograndeTask> all = WinograndeTask.read(file, info);
             List<WinograndeTask> tasks = Winogrande.select(all, count);
             info.accept("loaded " + all.size() + " WinoGrande tasks from " + file + "; scoring " + tasks.size());
-            return new Scoring(tasks.size(), (model, out, done) -> {
+            return new Scoring(tasks.size(), file, (model, out, done) -> {
                 Winogrande.Score s = Winogrande.score(model, tasks, running(out, done));
                 out.accept("");
                 if (s.tasks() >= Winogrande.MIN_TASKS_FOR_FINAL) {
@@ -53,7 +55,7 @@ public enum TaskKind {
         public Scoring load(Path file, int count, Consumer<String> info) throws IOException {
             List<MultipleChoiceTask> tasks = MultipleChoiceTask.read(file, count);
             info.accept("read " + tasks.size() + " multiple-choice tasks from " + file);
-            return new Scoring(tasks.size(), (model, out, done) -> {
+            return new Scoring(tasks.size(), file, (model, out, done) -> {
                 out.accept("");
                 out.accept(MultipleChoice.header());
                 MultipleChoice.Score s = MultipleChoice.score(model, tasks, running(out, done));
@@ -90,11 +92,18 @@ public enum TaskKind {
     }
 
     /** Tasks read and ready: scoring them with a model prints their lines and gives the score. */
-    public record Scoring(int tasks, Run run) {
+    public record Scoring(int tasks, Path file, Run run) {
 
-        /** {@code done} is told after each task. */
+        /**
+         * {@code done} is told after each task. A task the model's tokens make unscorable (checked as it is
+         * tokenized) is an error naming the file.
+         */
         public TaskScore score(TaskModel model, Consumer<String> out, Runnable done) {
-            return run.score(model, out, done);
+            try {
+                return run.score(model, out, done);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(FileProblem.message(file, e.getMessage()), e);
+            }
         }
     }
 

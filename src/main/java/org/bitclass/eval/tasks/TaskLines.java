@@ -1,15 +1,11 @@
 package org.bitclass.eval.tasks;
 
-import org.bitclass.eval.EvalText;
-
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A text task file split into lines as llama-perplexity splits it: the file as {@code -f} reads it (one trailing
- * newline dropped), then {@code std::getline} on {@code '\n'}, so a carriage return stays part of its line.
+ * newline dropped, {@link org.bitclass.eval.EvalText#read}), then {@code std::getline} on {@code '\n'}, so a carriage return stays part of its line.
  */
 final class TaskLines {
 
@@ -43,10 +39,5 @@ final class TaskLines {
     /** What follows the last newline. */
     static String unterminated(String text) {
         return text.substring(text.lastIndexOf('\n') + 1);
-    }
-
-    /** The task file's text as {@code -f} gives it to llama-perplexity. */
-    static String read(Path file) throws IOException {
-        return EvalText.read(file);
     }
 }

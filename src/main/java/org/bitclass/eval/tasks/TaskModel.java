@@ -22,13 +22,13 @@ public final class TaskModel {
     public TaskModel(LanguageModel model, Tokenizer tokenizer, int nCtx) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.window = SEQUENCES * nCtx;
+        this.window = window(nCtx);
         this.session = model.newSession(window);
     }
 
-    /** The window in tokens, for the model's trained-context warning. */
-    public int window() {
-        return window;
+    /** The window for {@code -c nCtx}, in tokens: the context the model is run with. */
+    public static int window(int nCtx) {
+        return SEQUENCES * nCtx;
     }
 
     /** Tokenizes each choice's full text and checks the task fits; {@code task} is its number in the file. */

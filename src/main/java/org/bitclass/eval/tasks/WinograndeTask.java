@@ -1,5 +1,7 @@
 package org.bitclass.eval.tasks;
 
+import org.bitclass.eval.EvalText;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ public record WinograndeTask(int number, String first, String second, String cho
      * stops at end of file, the file's last line; each skipped line is told to {@code skipped}.
      */
     public static List<WinograndeTask> read(Path file, Consumer<String> skipped) throws IOException {
-        String text = TaskLines.read(file);
+        String text = EvalText.read(file);
         List<String> lines = TaskLines.terminated(text);
         List<WinograndeTask> tasks = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
