@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A text task file split into lines as llama-perplexity splits it: the file as {@code -f} reads it (one trailing
- * newline dropped, {@link org.bitclass.eval.EvalText#read}), then {@code std::getline} on {@code '\n'}, so a carriage return stays part of its line.
+ * newline dropped, {@link org.bitclass.eval.EvalText#read}), then {@code std::getline} on {@code '\n'}, so a
+ * carriage return stays part of its line.
  */
 final class TaskLines {
 
