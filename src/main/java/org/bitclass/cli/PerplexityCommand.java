@@ -275,6 +275,7 @@ public final class PerplexityCommand implements Callable<Integer> {
             scoring.score(new TaskModel(lm, tokenizer, ctx), line -> lines.append(line).append('\n'), bar::step);
         }
         out.print(lines);
+        out.println(); // llama-perplexity ends every mode with an empty line
     }
 
     /** With --kld and -f: the base file must hold the text's first tokens. */

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code bitclass perplexity --hellaswag / --winogrande / --multiple-choice} on Minima: llama-perplexity's printed
- * layout, and one-line errors. (The figures themselves are checked in TaskScoresTest.)
+ * layout, and one-line errors. (The figures are checked in TaskScoresTest and PerplexityTasksGoldenTest.)
  */
 class PerplexityTasksCommandTest {
 
@@ -30,7 +30,7 @@ class PerplexityTasksCommandTest {
                 "-t", "1");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).matches("\ntask\tacc_norm\t95% confidence interval\n"
-                + "(\\d\t\\d{1,3}\\.\\d{8}%\t\\[\\d{1,3}\\.\\d{4}%, \\d{1,3}\\.\\d{4}%]\n){5}\n");
+                + "(\\d\t\\d{1,3}\\.\\d{8}%\t\\[\\d{1,3}\\.\\d{4}%, \\d{1,3}\\.\\d{4}%]\n){5}\n\n");
         assertThat(r.out()).contains("\n5\t");
     }
 
@@ -39,7 +39,7 @@ class PerplexityTasksCommandTest {
         Path file = Files.writeString(dir.resolve("wg.csv"), KjvTasks.winogrande(4));
         Cli.Result r = Cli.run("perplexity", MODEL, "--winogrande", "-f", file.toString(), "-t", "1");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).matches("(\\d\t\\d{1,3}\\.\\d{4}\t +-?\\d+\\.\\d{6} +-?\\d+\\.\\d{6}  [12]  [12]\n){4}\n");
+        assertThat(r.out()).matches("(\\d\t\\d{1,3}\\.\\d{4}\t +-?\\d+\\.\\d{6} +-?\\d+\\.\\d{6}  [12]  [12]\n){4}\n\n");
         assertThat(r.err()).contains(file + " line 1 skipped: no _ in the sentence",
                 "fewer than 100 tasks: llama-perplexity prints no final score");
     }
@@ -50,7 +50,7 @@ class PerplexityTasksCommandTest {
         Cli.Result r = Cli.run("perplexity", MODEL, "--multiple-choice", "-f", file.toString(), "-t", "1");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).matches("\ntask\tacc_norm\n(\\d\t\\d{1,3}\\.\\d{8}\n){4}\n"
-                + "Final result: \\d+\\.\\d{4} \\+/- \\d+\\.\\d{4}\nRandom chance: 28\\.5714 \\+/- \\d+\\.\\d{4}\n");
+                + "Final result: \\d+\\.\\d{4} \\+/- \\d+\\.\\d{4}\nRandom chance: 28\\.5714 \\+/- \\d+\\.\\d{4}\n\n");
     }
 
     @Test
