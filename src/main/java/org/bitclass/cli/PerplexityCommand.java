@@ -113,7 +113,7 @@ public final class PerplexityCommand implements Callable<Integer> {
     int winograndeTasks;
 
     @Option(names = "--multiple-choice", description = "score the multiple-choice tasks of -f (llama-perplexity's"
-            + " binary format)")
+            + " binary format; llama-perplexity also needs -np at least the most answers of a task, this does not)")
     boolean multipleChoice;
 
     @Option(names = "--multiple-choice-tasks", paramLabel = "N", defaultValue = "0",

@@ -69,8 +69,8 @@ class PerplexityTasksGoldenTest {
         List<String> theirs = golden("winogrande").lines().toList();
         assertThat(ours).hasSameSizeAs(theirs);
         for (int i = 0; i < ours.size(); i++) {
-            String[] a = ours.get(i).split("\t| +");
-            String[] b = theirs.get(i).split("\t| +");
+            String[] a = ours.get(i).split("\\s+");
+            String[] b = theirs.get(i).split("\\s+");
             assertThat(a.length).isEqualTo(b.length);
             if (a.length == 1) {
                 continue;
