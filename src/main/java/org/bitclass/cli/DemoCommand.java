@@ -67,7 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
                 + " -> " + out);
         ReleaseSpec spec = new ReleaseSpec(DemoFiles.file(DemoFiles.MODEL), DemoFiles.file(DemoFiles.CALIBRATION_TEXT),
                 null, DemoFiles.file(DemoFiles.TEST_TEXT), parsed, "Minima", Map.of(), calibChunks, probeChunks,
-                evalChunks, threads, out);
+                evalChunks, threads, out, Map.of());
         ReleaseResults r = ReleaseCommand.run(spec, force);
         System.out.println();
         System.out.print(ReleaseReports.tables(r));

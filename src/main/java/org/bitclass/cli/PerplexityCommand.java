@@ -14,6 +14,9 @@ import org.bitclass.eval.ModelLogits;
 import org.bitclass.eval.NllAccumulator;
 import org.bitclass.eval.Perplexity;
 import org.bitclass.eval.PerplexityReport;
+import org.bitclass.eval.tasks.HellaSwag;
+import org.bitclass.eval.tasks.TaskKind;
+import org.bitclass.eval.tasks.TaskModel;
 import org.bitclass.model.LanguageModel;
 import org.bitclass.model.Models;
 import org.bitclass.tokenizer.Tokenizer;
@@ -27,22 +30,32 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 /** {@code bitclass perplexity}: llama-perplexity's perplexity and KL-divergence measurements, with its printouts. */
 @Command(name = "perplexity",
-        header = "Measure perplexity and KL divergence, like llama-perplexity.", mixinStandardHelpOptions = true,
-        description = "Measure a model's perplexity on a text as llama-perplexity does: chunks of -c tokens, each"
+        header = "Measure perplexity, KL divergence and downstream scores, like llama-perplexity.",
+        mixinStandardHelpOptions = true,
+        description = {"Measure a model's perplexity on a text as llama-perplexity does: chunks of -c tokens, each"
                 + " scored on its second half. With --kld-base, also save the model's token probabilities; with --kld,"
                 + " compare another model (a quantization) with such a file: KL divergence, Δp, same top token.",
+                "With --hellaswag, --winogrande or --multiple-choice, score the tasks of the -f file (in the format"
+                + " llama-perplexity reads for that option) as llama-perplexity does. Fewer tasks than the file holds"
+                + " are drawn at random exactly as a Linux (libstdc++) build of llama-perplexity draws them; HellaSwag"
+                + " tasks always come in that random order. A task's choices must fit in 4 × -c tokens."},
         footer = {"", "Examples:",
                 "  bitclass perplexity model.gguf -f wiki.test.raw",
                 "  bitclass perplexity model-f16.gguf -f wiki.test.raw --kld-base base.bin",
                 "  bitclass perplexity model-q4_k_m.gguf --kld base.bin",
                 "  bitclass perplexity -m model-q4_k_m.gguf --kl-divergence-base base.bin \\",
-                "      --kl-divergence"})
+                "      --kl-divergence",
+                "  bitclass perplexity model.gguf --hellaswag -f hellaswag_val_full.txt --hellaswag-tasks 400",
+                "  bitclass perplexity model.gguf --winogrande -f winogrande-debiased-eval.csv",
+                "  bitclass perplexity model.gguf --multiple-choice -f arc-easy-validation.bin"})
 public final class PerplexityCommand implements Callable<Integer> {
 
     private static final int DEFAULT_CTX = 512;
@@ -84,6 +97,29 @@ public final class PerplexityCommand implements Callable<Integer> {
             + " --kl-divergence-base FILE instead of writing it")
     boolean klDivergence;
 
+    @Option(names = "--hellaswag", description = "score the HellaSwag tasks of -f (6 lines per task)")
+    boolean hellaswag;
+
+    @Option(names = "--hellaswag-tasks", paramLabel = "N", defaultValue = "" + HellaSwag.DEFAULT_TASKS,
+            description = "HellaSwag tasks to score (default: ${DEFAULT-VALUE}, llama-perplexity's)")
+    int hellaswagTasks;
+
+    @Option(names = "--winogrande", description = "score the WinoGrande tasks of -f (CSV lines of index, sentence, two"
+            + " choices, answer; as by llama-perplexity, the last line is read only if an empty line follows it)")
+    boolean winogrande;
+
+    @Option(names = "--winogrande-tasks", paramLabel = "N", defaultValue = "0",
+            description = "WinoGrande tasks to score (default: 0, all)")
+    int winograndeTasks;
+
+    @Option(names = "--multiple-choice", description = "score the multiple-choice tasks of -f (llama-perplexity's"
+            + " binary format; llama-perplexity also needs -np at least the most answers of a task, this does not)")
+    boolean multipleChoice;
+
+    @Option(names = "--multiple-choice-tasks", paramLabel = "N", defaultValue = "0",
+            description = "multiple-choice tasks to score (default: 0, all)")
+    int multipleChoiceTasks;
+
     private Path model;
     private Path baseToWrite;
     private Path baseToRead;
@@ -98,6 +134,11 @@ public final class PerplexityCommand implements Callable<Integer> {
             OptionChecks.atLeast("--threads", threads, 1);
         }
         model = modelArgument.path();
+        TaskKind task = downstreamTask();
+        if (task != null) {
+            scoreTasks(task);
+            return 0;
+        }
         baseToWrite = base == null ? null : base.write;
         baseToRead = base == null ? null : base.read;
         if (klDivergence) {
@@ -185,6 +226,56 @@ public final class PerplexityCommand implements Callable<Integer> {
                 out.print(KldReport.summary(kld.statistics(), kld.kldDistribution(), kld.pDiffDistribution()));
             }
         }
+    }
+
+    /** The downstream task asked for, if any; it excludes the other measurements. */
+    private TaskKind downstreamTask() {
+        OptionChecks.atLeast("--hellaswag-tasks", hellaswagTasks, 1);
+        OptionChecks.atLeast("--winogrande-tasks", winograndeTasks, 0);
+        OptionChecks.atLeast("--multiple-choice-tasks", multipleChoiceTasks, 0);
+        List<TaskKind> asked = new ArrayList<>();
+        if (hellaswag) {
+            asked.add(TaskKind.HELLASWAG);
+        }
+        if (winogrande) {
+            asked.add(TaskKind.WINOGRANDE);
+        }
+        if (multipleChoice) {
+            asked.add(TaskKind.MULTIPLE_CHOICE);
+        }
+        if (asked.isEmpty()) {
+            return null;
+        }
+        String option = "--" + asked.get(0).option();
+        if (asked.size() > 1) {
+            throw new UsageError("give one of --hellaswag, --winogrande and --multiple-choice per run");
+        }
+        if (base != null || klDivergence || chunks != -1) {
+            throw new UsageError(option + " scores tasks: leave out --kld, --kld-base, --kl-divergence and --chunks");
+        }
+        if (text == null) {
+            throw new UsageError(option + " needs the task file: give -f FILE");
+        }
+        return asked.get(0);
+    }
+
+    private void scoreTasks(TaskKind task) throws IOException {
+        int count = switch (task) {
+            case HELLASWAG -> hellaswagTasks;
+            case WINOGRANDE -> winograndeTasks;
+            case MULTIPLE_CHOICE -> multipleChoiceTasks;
+        };
+        TaskKind.Scoring scoring = task.load(text, count, PerplexityCommand::info);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        int ctx = nCtx != null ? nCtx : DEFAULT_CTX;
+        Tokenizer tokenizer = Tokenizer.open(model);
+        StringBuilder lines = new StringBuilder();
+        try (LanguageModel lm = open(TaskModel.window(ctx));
+             ProgressBar bar = Progress.bar(task.option(), scoring.tasks(), "tasks")) {
+            scoring.score(new TaskModel(lm, tokenizer, ctx), line -> lines.append(line).append('\n'), bar::step);
+        }
+        out.print(lines);
+        out.println(); // llama-perplexity ends every mode with an empty line
     }
 
     /** With --kld and -f: the base file must hold the text's first tokens. */

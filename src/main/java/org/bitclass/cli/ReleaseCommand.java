@@ -2,6 +2,7 @@ package org.bitclass.cli;
 
 import org.bitclass.alloc.Budget;
 import org.bitclass.alloc.TargetAllocation;
+import org.bitclass.eval.tasks.TaskKind;
 import org.bitclass.io.RunInputs;
 import org.bitclass.io.TextFiles;
 import org.bitclass.quant.FileType;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +40,9 @@ import java.util.concurrent.Callable;
                 "  bitclass release model-bf16.gguf --calib calib.txt --eval wiki.test.raw \\",
                 "      -o out",
                 "  bitclass release model-bf16.gguf --imatrix imatrix.gguf --eval test.txt \\",
-                "      --levels Q4_K_M,Q6_K --size Q4_K_M=4.5GiB --name MyModel -o out"})
+                "      --levels Q4_K_M,Q6_K --size Q4_K_M=4.5GiB --name MyModel -o out",
+                "  bitclass release model-bf16.gguf --calib calib.txt --eval test.txt \\",
+                "      --hellaswag hellaswag_val_full.txt --winogrande winogrande.csv -o out"})
 public final class ReleaseCommand implements Callable<Integer> {
 
     static final List<String> DEFAULT_LEVELS = List.of("Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_S");
@@ -75,6 +79,18 @@ public final class ReleaseCommand implements Callable<Integer> {
 
     @Option(names = "--eval-chunks", paramLabel = "N", description = "eval chunks of 512 tokens scored (default: all)")
     int evalChunks = -1;
+
+    @Option(names = "--hellaswag", paramLabel = "FILE", description = "also score every file on these HellaSwag tasks"
+            + " (llama-perplexity's format), all of them")
+    Path hellaswag;
+
+    @Option(names = "--winogrande", paramLabel = "FILE", description = "also score every file on these WinoGrande"
+            + " tasks (llama-perplexity's CSV)")
+    Path winogrande;
+
+    @Option(names = "--multiple-choice", paramLabel = "FILE", description = "also score every file on these"
+            + " multiple-choice tasks (llama-perplexity's binary format)")
+    Path multipleChoice;
 
     @Option(names = "--force", description = "redo every stage, even those stored in DIR")
     boolean force;
@@ -114,7 +130,7 @@ public final class ReleaseCommand implements Callable<Integer> {
         OptionChecks.atLeast("--probe-chunks", probeChunks, 1);
         OptionChecks.allOrAtLeast("--calib-chunks", calibChunks, 1, "all");
         OptionChecks.allOrAtLeast("--eval-chunks", evalChunks, 1, "all");
-        for (Path p : new Path[]{model, calibration, imatrix, eval}) {
+        for (Path p : new Path[]{model, calibration, imatrix, eval, hellaswag, winogrande, multipleChoice}) {
             if (p != null && !Files.isRegularFile(p)) {
                 throw new IllegalArgumentException("no such file: " + p);
             }
@@ -149,9 +165,19 @@ public final class ReleaseCommand implements Callable<Integer> {
                     + " alone and cannot check its choice against the stock recipe");
         }
         Files.createDirectories(out);
-        RunInputs.add(model, calibration, imatrix, eval);
+        RunInputs.add(model, calibration, imatrix, eval, hellaswag, winogrande, multipleChoice);
+        Map<TaskKind, Path> tasks = new EnumMap<>(TaskKind.class);
+        if (hellaswag != null) {
+            tasks.put(TaskKind.HELLASWAG, hellaswag);
+        }
+        if (winogrande != null) {
+            tasks.put(TaskKind.WINOGRANDE, winogrande);
+        }
+        if (multipleChoice != null) {
+            tasks.put(TaskKind.MULTIPLE_CHOICE, multipleChoice);
+        }
         return new ReleaseSpec(model, calibration, imatrix, eval, parsed, prefix, budgets, calibChunks, probeChunks,
-                evalChunks, threads, out);
+                evalChunks, threads, out, tasks);
     }
 
     static FileType level(String text) {

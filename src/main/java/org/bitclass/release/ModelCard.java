@@ -1,6 +1,7 @@
 package org.bitclass.release;
 
 import org.bitclass.eval.Estimate;
+import org.bitclass.eval.tasks.TaskKind;
 import org.bitclass.quant.QuantizableTensors;
 
 import java.util.List;
@@ -65,18 +66,37 @@ final class ModelCard {
 
     static String levelsTable(ReleaseResults r) {
         StringBuilder t = new StringBuilder();
-        t.append("| level | file | size MiB | BPW | PPL | KLD mean | KLD median | KLD 99.9 % | same top % | use case |\n");
-        t.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        t.append("| level | file | size MiB | BPW | PPL | KLD mean | KLD median | KLD 99.9 % | same top % |");
+        r.originalTasks().forEach(task -> t.append(' ').append(task.task()).append(" % |"));
+        t.append(" use case |\n");
+        t.append("|---|---|---:|---:|---:|---:|---:|---:|---:|").append("---:|".repeat(r.originalTasks().size()))
+                .append("---|\n");
         for (ReleaseResults.Level l : r.levels()) {
             Scores s = l.bitclass();
             t.append("| ").append(l.level()).append(l.level().equals(r.recommended().level()) ? " ★" : "")
                     .append(" | `").append(s.file()).append("` | ").append(f(s.fileBytes() / 1048576.0, 2))
                     .append(" | ").append(f(s.bpw(), 2)).append(" | ").append(est(s.ppl(), 4))
                     .append(" | ").append(est(s.kld(), 6)).append(" | ").append(f(s.kldMedian(), 6))
-                    .append(" | ").append(f(s.kldP99_9(), 6)).append(" | ").append(f(100 * s.sameTop().value(), 2))
-                    .append(" | ").append(l.useCase()).append(" |\n");
+                    .append(" | ").append(f(s.kldP99_9(), 6)).append(" | ").append(f(100 * s.sameTop().value(), 2));
+            l.bitclassTasks().forEach(task -> t.append(" | ").append(task(task)));
+            t.append(" | ").append(l.useCase()).append(" |\n");
+        }
+        if (!r.originalTasks().isEmpty()) {
+            t.append("\nDownstream scores of the original: ").append(String.join("; ", r.originalTasks().stream()
+                    .map(task -> task.task() + " " + task(task) + " (" + task.tasks() + " tasks)").toList()))
+                    .append(". HellaSwag shows its 95 % interval, the others ± one standard error.\n");
         }
         return t.toString();
+    }
+
+    /** An accuracy with the range llama-perplexity prints for it. */
+    static String task(DownstreamScore s) {
+        if (s.low() == null) {
+            return f(s.percent(), 2);
+        }
+        return s.task().equals(TaskKind.HELLASWAG.option())
+                ? f(s.percent(), 2) + " [" + f(s.low(), 2) + ", " + f(s.high(), 2) + "]"
+                : f(s.percent(), 2) + " ± " + f(s.high() - s.percent(), 2);
     }
 
     static String headToHead(ReleaseResults r) {

@@ -25,6 +25,8 @@ import org.bitclass.eval.NllAccumulator;
 import org.bitclass.eval.Perplexity;
 import org.bitclass.eval.health.HealthReport;
 import org.bitclass.eval.health.HealthScan;
+import org.bitclass.eval.tasks.TaskKind;
+import org.bitclass.eval.tasks.TaskModel;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
@@ -41,6 +43,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,12 +52,16 @@ import java.util.OptionalInt;
 
 /**
  * {@code bitclass release} as a pipeline of cached stages: the importance matrix, the sensitivity and health scans,
- * the original's logits on the eval text, and per level the allocation, the two files and their scores. Each stage
+ * the original's logits on the eval text (and its downstream task scores), and per level the allocation, the two
+ * files and their scores. Each stage
  * is keyed by its inputs (the user's files by identity, options, and the keys of the stages it reads), so a re-run
  * skips every stage whose key and files are unchanged. The reports (results.json, plots, the card) are rebuilt from
  * the stages' records every time.
  */
 public final class Release implements AutoCloseable {
+
+    /** Forward-pass tokens a downstream task costs, about: a shared context and a few choices of ~20 tokens. */
+    private static final double TASK_TOKENS = 100;
 
     private final ReleaseSpec spec;
     private final ReleaseListener listener;
@@ -65,6 +72,7 @@ public final class Release implements AutoCloseable {
     private final EvalChunks evalChunks;
     private final long calibTokens;
     private final long matrices;
+    private final Map<TaskKind, TaskKind.Scoring> taskSets = new EnumMap<>(TaskKind.class);
     private Allocator allocator;
 
     /**
@@ -91,6 +99,11 @@ public final class Release implements AutoCloseable {
                 : EvalText.tokenize(tokenizer, EvalText.read(spec.calibration())).length;
         try (GgufModel m = GgufModel.open(spec.model())) {
             this.matrices = m.tensors().stream().filter(QuantizableTensors::allowsQuantization).count();
+        }
+        for (var task : spec.tasks().entrySet()) {
+            // read now, so that a malformed file stops the run before any work; the lines llama-perplexity skips
+            // are reported by the standalone command
+            taskSets.put(task.getKey(), task.getKey().load(task.getValue(), 0, skipped -> { }));
         }
     }
 
@@ -127,6 +140,7 @@ public final class Release implements AutoCloseable {
         add("health", "health scan", StageStore.key("health/1", model), 300, this::health);
         String baseKey = StageStore.key("base/1", model, StageStore.identity(spec.eval()), spec.evalChunks());
         add("base", "original's logits on " + spec.eval().getFileName(), baseKey, evalTokens(), this::base);
+        addTaskStages("original", "the original", model, spec.model());
         String weightsKey;
         if (spec.calibration() != null) {
             weightsKey = StageStore.key("probes/1", imatrixKey, StageStore.identity(spec.calibration()), spec.probeChunks());
@@ -148,6 +162,21 @@ public final class Release implements AutoCloseable {
                     (id, key, t) -> score(spec.out().resolve(spec.fileName(level)), id, key, t));
             add("eval-" + n + "-stock", n + ": scores of the stock file", StageStore.key("eval/1", stock, baseKey),
                     1.2 * evalTokens(), (id, key, t) -> score(spec.out().resolve(spec.stockFileName(level)), id, key, t));
+            addTaskStages(n, n + ": the BitClass file", ours, spec.out().resolve(spec.fileName(level)));
+            addTaskStages(n + "-stock", n + ": the stock file", stock, spec.out().resolve(spec.stockFileName(level)));
+        }
+    }
+
+    /**
+     * A stage per task file scoring {@code file}, whose own stage (or identity, for the original) is
+     * {@code fileKey}; ids are {@code tasks-<task>-<suffix>}.
+     */
+    private void addTaskStages(String suffix, String what, String fileKey, Path file) throws IOException {
+        for (var task : taskSets.entrySet()) {
+            TaskKind kind = task.getKey();
+            String key = StageStore.key("tasks/1", kind, StageStore.identity(spec.tasks().get(kind)), fileKey);
+            add("tasks-" + kind.option() + "-" + suffix, kind.option() + " score of " + what, key,
+                    TASK_TOKENS * task.getValue().tasks(), (id, k, t) -> taskScore(kind, file, id, k, t));
         }
     }
 
@@ -356,6 +385,18 @@ public final class Release implements AutoCloseable {
                 s.ppl(), s.lnPplRatio(), s.kld(), d.median(), d.percentile(0.999f), d.max(), s.sameTop(), s.pDiffRms(),
                 command);
         return save(id, key, start, List.of(), scores);
+    }
+
+    private StageStore.Done taskScore(TaskKind kind, Path file, String id, String key, long start) throws IOException {
+        TaskKind.Scoring tasks = taskSets.get(kind);
+        DownstreamScore score;
+        try (LanguageModel lm = Models.open(file, spec.threads())) {
+            listener.phase(kind.option(), tasks.tasks(), "tasks");
+            TaskModel model = new TaskModel(lm, Tokenizer.open(file), ReleaseSpec.CONTEXT);
+            score = DownstreamScore.of(tasks.score(model, line -> { }, () -> listener.step("")),
+                    file.getFileName().toString(), spec.tasks().get(kind).getFileName().toString());
+        }
+        return save(id, key, start, List.of(), score);
     }
 
     /** Tensor bytes and elements of a GGUF file. */

@@ -26,10 +26,12 @@ import java.util.Map;
  * @param calibration the imatrix pass's figures, or null when the imatrix was given
  * @param probes      the allocator's measured tensor sensitivities, or null without a calibration text
  * @param health      health.json (docs/health.md)
+ * @param originalTasks the original's downstream scores, one per task file (none without task files)
  * @param timings     seconds per stage, when it ran
  */
 public record ReleaseData(ReleaseSpec spec, ModelFacts model, Release.CalibrationFigures calibration,
-                          long calibTokens, long evalTokens, BaseScores base, List<Level> levels,
+                          long calibTokens, long evalTokens, BaseScores base,
+                          List<DownstreamScore> originalTasks, List<Level> levels,
                           SensitivityReport sensitivity, SensitivityTable probes, JsonNode health,
                           Map<String, Double> timings) {
 
@@ -47,9 +49,11 @@ public record ReleaseData(ReleaseSpec spec, ModelFacts model, Release.Calibratio
      * One level: the allocation, the type of every tensor in both files, and their scores.
      *
      * @param budgetBytes the size the allocation was given
+     * @param oursTasks   the BitClass file's downstream scores, in the order of {@code originalTasks}
      */
     public record Level(FileType level, long budgetBytes, boolean budgetGiven, Allocation recipe,
-                        Map<String, GgmlType> ourTypes, Map<String, GgmlType> stockTypes, Scores ours, Scores stock) {
+                        Map<String, GgmlType> ourTypes, Map<String, GgmlType> stockTypes, Scores ours, Scores stock,
+                        List<DownstreamScore> oursTasks, List<DownstreamScore> stockTasks) {
     }
 
     static String recipe(ReleaseSpec spec, FileType level) {
@@ -82,14 +86,27 @@ public record ReleaseData(ReleaseSpec spec, ModelFacts model, Release.Calibratio
             levels.add(new Level(level, recipe.budgetBytes(), spec.sizes().containsKey(level), recipe,
                     types(out.resolve(spec.fileName(level))), types(out.resolve(spec.stockFileName(level))),
                     Json.MAPPER.treeToValue(done.get("eval-" + n).result(), Scores.class),
-                    Json.MAPPER.treeToValue(done.get("eval-" + n + "-stock").result(), Scores.class)));
+                    Json.MAPPER.treeToValue(done.get("eval-" + n + "-stock").result(), Scores.class),
+                    tasks(spec, done, n), tasks(spec, done, n + "-stock")));
         }
         SensitivityReport sensitivity = SensitivityReport.readJson(out.resolve(SENSITIVITY));
         SensitivityTable probes = Files.exists(out.resolve(PROBES)) && spec.calibration() != null
                 ? SensitivityTable.read(out.resolve(PROBES)) : null;
         JsonNode health = Json.MAPPER.readTree(out.resolve(HEALTH).toFile());
-        return new ReleaseData(spec, facts, calibration, calibTokens, evalTokens, base, List.copyOf(levels),
+        return new ReleaseData(spec, facts, calibration, calibTokens, evalTokens, base,
+                tasks(spec, done, "original"), List.copyOf(levels),
                 sensitivity, probes, health, timings);
+    }
+
+    /** The downstream scores of one file, from the stages {@code tasks-<task>-<suffix>}. */
+    private static List<DownstreamScore> tasks(ReleaseSpec spec, Map<String, StageStore.Done> done, String suffix)
+            throws IOException {
+        List<DownstreamScore> scores = new ArrayList<>();
+        for (var kind : spec.tasks().keySet()) {
+            scores.add(Json.MAPPER.treeToValue(done.get("tasks-" + kind.option() + "-" + suffix).result(),
+                    DownstreamScore.class));
+        }
+        return scores;
     }
 
     /** The type of every tensor the quantizer may change, in a written file. */

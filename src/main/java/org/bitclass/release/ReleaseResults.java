@@ -18,7 +18,8 @@ import java.util.Map;
  * that depends on the run.
  */
 public record ReleaseResults(String schema, String name, String tool, ReleaseData.ModelFacts model, Texts texts,
-                             Imatrix imatrix, BaseScores base, List<Level> levels, Recommendation recommended,
+                             Imatrix imatrix, BaseScores base, List<DownstreamScore> originalTasks,
+                             List<Level> levels, Recommendation recommended,
                              Findings findings, Environment environment, Map<String, Double> timings) {
 
     public static final String SCHEMA = "bitclass.release/1";
@@ -45,10 +46,12 @@ public record ReleaseResults(String schema, String name, String tool, ReleaseDat
      * @param kldChange    BitClass's mean KLD over the stock file's, less one
      * @param recipe       the allocation's types ({@code recipes/…json}) and the command that chooses them
      * @param note         what the allocator's closed loop decided, when it kept the stock recipe
+     * @param bitclassTasks the BitClass file's downstream scores, in the order of {@code originalTasks}
      */
     public record Level(String level, long budgetBytes, String budgetSource, Scores bitclass, Scores stock,
                         double kldChange, String useCase, String recipe, String recipeCommand,
-                        String bitclassCommand, String stockCommand, String note) {
+                        String bitclassCommand, String stockCommand, String note,
+                        List<DownstreamScore> bitclassTasks, List<DownstreamScore> stockTasks) {
     }
 
     public record Recommendation(String level, String rule) {
@@ -78,7 +81,7 @@ public record ReleaseResults(String schema, String name, String tool, ReleaseDat
                     l.ours().kld().value() / l.stock().kld().value() - 1, useCase(l.ours().kld().value()), recipe,
                     allocate, "bitclass quantize " + model + " " + s.fileName(l.level()) + " --recipe " + recipe
                     + " --imatrix " + imatrixFile, "bitclass quantize " + model + " " + s.stockFileName(l.level())
-                    + " " + n + " --imatrix " + imatrixFile, l.recipe().note());
+                    + " " + n + " --imatrix " + imatrixFile, l.recipe().note(), l.oursTasks(), l.stockTasks());
         }).toList();
         Map<String, String> sources = new LinkedHashMap<>();
         sources.put(ReleaseData.SENSITIVITY, "bitclass sensitivity " + model + " --imatrix " + imatrixFile + " --json "
@@ -90,7 +93,7 @@ public record ReleaseResults(String schema, String name, String tool, ReleaseDat
                     + " --target-size Q4_K_M -o recipe.json");
         }
         return new ReleaseResults(SCHEMA, s.name(), tool, d.model(), new Texts(calib, eval, d.base().chunks(),
-                ReleaseSpec.CONTEXT, d.base().tokens()), imatrix, d.base(), levels, recommend(levels),
+                ReleaseSpec.CONTEXT, d.base().tokens()), imatrix, d.base(), d.originalTasks(), levels, recommend(levels),
                 Findings.of(d, sources), environment(s.threads()), d.timings());
     }
 

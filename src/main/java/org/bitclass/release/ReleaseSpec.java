@@ -1,8 +1,11 @@
 package org.bitclass.release;
 
+import org.bitclass.eval.tasks.TaskKind;
 import org.bitclass.quant.FileType;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,10 +18,11 @@ import java.util.Map;
  * @param calibChunks imatrix chunks of the calibration text (all when negative)
  * @param probeChunks calibration chunks the allocator measures KLD on
  * @param evalChunks  chunks of the eval text scored (all when negative)
+ * @param tasks       downstream task files (llama-perplexity's formats) every file is also scored on; may be empty
  */
 public record ReleaseSpec(Path model, Path calibration, Path imatrix, Path eval, List<FileType> levels, String name,
                           Map<FileType, Long> sizes, int calibChunks, int probeChunks, int evalChunks, int threads,
-                          Path out) {
+                          Path out, Map<TaskKind, Path> tasks) {
 
     /** Tokens per chunk, for the imatrix, the probes and the evaluation (llama.cpp's default). */
     public static final int CONTEXT = 512;
@@ -26,6 +30,9 @@ public record ReleaseSpec(Path model, Path calibration, Path imatrix, Path eval,
     public ReleaseSpec {
         levels = List.copyOf(levels);
         sizes = Map.copyOf(sizes);
+        EnumMap<TaskKind, Path> ordered = new EnumMap<>(TaskKind.class);
+        ordered.putAll(tasks);
+        tasks = Collections.unmodifiableMap(ordered);
     }
 
     /** {@code <NAME>-<LEVEL>.gguf}: BitClass's file of a level. */

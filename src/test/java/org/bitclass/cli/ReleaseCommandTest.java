@@ -3,6 +3,7 @@ package org.bitclass.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bitclass.eval.tasks.KjvTasks;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
 import org.bitclass.testutil.Cli;
@@ -26,8 +27,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,8 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code bitclass release} on Minima with two levels (few chunks everywhere, to stay quick): every figure of
- * results.json against the standalone commands on the same files, the card's tables against results.json, the
- * plots, and a re-run after a simulated crash.
+ * results.json (downstream scores on small task files included) against the standalone commands on the same files,
+ * the card's tables against results.json, the plots, and a re-run after a simulated crash.
  */
 class ReleaseCommandTest {
 
@@ -51,11 +54,14 @@ class ReleaseCommandTest {
     static Path dir;
     private static Cli.Result run;
     private static JsonNode results;
+    /** Task files of four tasks each, by the perplexity option that reads them. */
+    private static final Map<String, Path> TASKS = new LinkedHashMap<>();
 
     static String[] args(Path out, String... more) {
         List<String> a = new ArrayList<>(List.of("release", MODEL.toString(), "--calib", CALIB.toString(),
                 "--calib-chunks", "2", "--probe-chunks", "1", "--eval", EVAL.toString(), "--eval-chunks", "2",
                 "--levels", String.join(",", LEVELS), "--name", "Minima", "-t", "2", "-o", out.toString()));
+        TASKS.forEach((option, file) -> a.addAll(List.of("--" + option, file.toString())));
         a.addAll(List.of(more));
         return a.toArray(String[]::new);
     }
@@ -63,6 +69,10 @@ class ReleaseCommandTest {
     @BeforeAll
     static void release() throws IOException {
         dir = tmp.resolve("release");
+        TASKS.put("hellaswag", Files.writeString(tmp.resolve("hellaswag.txt"), KjvTasks.hellaswag(4)));
+        TASKS.put("winogrande", Files.writeString(tmp.resolve("winogrande.csv"), KjvTasks.winogrande(4)));
+        TASKS.put("multiple-choice", Files.write(tmp.resolve("mc.bin"),
+                KjvTasks.multipleChoiceFile(KjvTasks.multipleChoice(4))));
         run = Cli.run(args(dir));
         assertThat(run.exitCode()).as(run.err()).isZero();
         results = new ObjectMapper().readTree(dir.resolve("results.json").toFile());
@@ -121,6 +131,36 @@ class ReleaseCommandTest {
     }
 
     @Test
+    void everyDownstreamScoreIsThatOfStandalonePerplexity() {
+        List<JsonNode> files = new ArrayList<>(List.of(results.get("original_tasks")));
+        results.get("levels").forEach(l -> files.addAll(List.of(l.get("bitclass_tasks"), l.get("stock_tasks"))));
+        List<String> scored = new ArrayList<>();
+        for (JsonNode scores : files) {
+            assertThat(scores).hasSize(TASKS.size());
+            for (JsonNode s : scores) {
+                String task = s.get("task").asText();
+                String file = s.get("command").asText().split(" ")[2];
+                scored.add(file + " " + task);
+                Path path = file.equals(MODEL.getFileName().toString()) ? MODEL : dir.resolve(file);
+                Cli.Result r = Cli.run("perplexity", path.toString(), "--" + task, "-f", TASKS.get(task).toString(),
+                        "--hellaswag-tasks", "4", "-t", "2");
+                assertThat(r.exitCode()).as(r.err()).isZero();
+                List<String> lines = r.out().lines().filter(l -> !l.isEmpty()).toList();
+                double p = s.get("percent").asDouble();
+                assertThat(s.get("tasks").asInt()).isEqualTo(4);
+                switch (task) {
+                    case "hellaswag" -> assertThat(lines.get(lines.size() - 1)).isEqualTo("4\t" + fmt(p, 8) + "%\t["
+                            + fmt(s.get("low").asDouble(), 4) + "%, " + fmt(s.get("high").asDouble(), 4) + "%]");
+                    case "winogrande" -> assertThat(lines.get(lines.size() - 1).split("\t")[1]).isEqualTo(fmt(p, 4));
+                    default -> assertThat(lines).contains("Final result: " + fmt(p, 4) + " +/- "
+                            + fmt(s.get("high").asDouble() - p, 4));
+                }
+            }
+        }
+        assertThat(scored).hasSize(5 * TASKS.size()).doesNotHaveDuplicates();
+    }
+
+    @Test
     void theCardParsesAsCommonMarkAndItsTablesAreResultsJson() throws IOException {
         String card = Files.readString(dir.resolve("README.md"));
         assertThat(card).startsWith("---\n").contains("quantized_by: BitClass").contains("base_model: ");
@@ -146,7 +186,14 @@ class ReleaseCommandTest {
             assertThat(row.get(6)).isEqualTo(fmt(ours.get("kld_median").asDouble(), 6));
             assertThat(row.get(7)).isEqualTo(fmt(ours.get("kld_p99_9").asDouble(), 6));
             assertThat(row.get(8)).isEqualTo(fmt(100 * ours.get("same_top").get("value").asDouble(), 2));
-            assertThat(row.get(9)).isEqualTo(l.get("use_case").asText());
+            for (int t = 0; t < TASKS.size(); t++) {
+                JsonNode s = l.get("bitclass_tasks").get(t);
+                double p = s.get("percent").asDouble();
+                assertThat(row.get(9 + t)).isEqualTo(s.get("task").asText().equals("hellaswag")
+                        ? fmt(p, 2) + " [" + fmt(s.get("low").asDouble(), 2) + ", " + fmt(s.get("high").asDouble(), 2) + "]"
+                        : fmt(p, 2) + " ± " + fmt(s.get("high").asDouble() - p, 2));
+            }
+            assertThat(row.get(9 + TASKS.size())).isEqualTo(l.get("use_case").asText());
             List<String> h = headToHead.get(i);
             assertThat(h.get(0)).isEqualTo(l.get("level").asText());
             assertThat(h.get(3)).isEqualTo(estimate(stock.get("kld"), 6));
@@ -190,7 +237,7 @@ class ReleaseCommandTest {
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(partial).doesNotExist();
         List<String> lines = again.err().lines().filter(l -> l.startsWith("[")).toList();
-        assertThat(lines).hasSize(15);
+        assertThat(lines).hasSize(15 + 5 * TASKS.size());
         assertThat(lines.stream().filter(l -> l.contains("done in"))).hasSize(3)
                 .allMatch(l -> l.contains("Q6_K: BitClass file") || l.contains("Q6_K: scores"));
         for (String level : LEVELS) {
