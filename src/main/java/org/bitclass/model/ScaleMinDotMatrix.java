@@ -151,7 +151,8 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
 
     /**
      * One super-block's scaled integer lane sums against paired 16-bit activation levels from {@code x0} on; with
-     * {@code withFifthBits} (a constant at each call, so the JIT drops the other case) Q5_K's fifth bits join the nibbles.
+     * {@code withFifthBits} (a constant at each call, so the JIT drops the other case) Q5_K's fifth bits join the
+     * nibbles.
      */
     private IntVector blockSums(long at, short[] paired, int x0, int[] scales, boolean withFifthBits) {
         long qs = at + (withFifthBits ? Q5KCodec.QS_OFFSET : Q4KCodec.QS_OFFSET);
