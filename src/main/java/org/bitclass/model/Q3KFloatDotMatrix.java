@@ -8,6 +8,8 @@ import org.bitclass.quant.KPacking;
 import org.bitclass.quant.Q3KCodec;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * Q3_K times one token, decoded eight values at a time straight from the stored super-blocks. Each half holds 32
@@ -18,6 +20,10 @@ import java.lang.foreign.MemorySegment;
  * the batch path takes.
  */
 final class Q3KFloatDotMatrix extends QuantizedMatrix {
+
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     Q3KFloatDotMatrix(String name, int rows, int cols, MemorySegment data) {
         super(name, GgmlType.Q3_K, rows, cols, data);
@@ -32,9 +38,11 @@ final class Q3KFloatDotMatrix extends QuantizedMatrix {
 
     private float rowTimesToken(int row, float[] x, int xOff) {
         FloatVector acc = FloatVector.zero(FloatKernels.F);
+        int[] scales = new int[16];
         for (int b = 0; b < cols / 256; b++) {
             long at = row * rowBytes + (long) b * type.typeSize;
             float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + Q3KCodec.D_OFFSET));
+            unpackScales(at + Q3KCodec.SCALES_OFFSET, scales);
             long mask = at + Q3KCodec.HMASK_OFFSET;
             IntVector m0 = eightBytes(mask);
             IntVector m1 = eightBytes(mask + 8);
@@ -51,8 +59,8 @@ final class Q3KFloatDotMatrix extends QuantizedMatrix {
                     int c = xOff + b * 256 + 128 * half + 32 * plane;
                     int shift = 2 * plane;
                     int bit = 4 * half + plane;
-                    float dl0 = d * KPacking.signedScale6x16(data, at + Q3KCodec.SCALES_OFFSET, sub);
-                    float dl1 = d * KPacking.signedScale6x16(data, at + Q3KCodec.SCALES_OFFSET, sub + 1);
+                    float dl0 = d * scales[sub];
+                    float dl1 = d * scales[sub + 1];
                     acc = values(q0, m0, shift, bit, dl0).fma(FloatVector.fromArray(FloatKernels.F, x, c), acc);
                     acc = values(q1, m1, shift, bit, dl0).fma(FloatVector.fromArray(FloatKernels.F, x, c + 8), acc);
                     acc = values(q2, m2, shift, bit, dl1).fma(FloatVector.fromArray(FloatKernels.F, x, c + 16), acc);
@@ -61,6 +69,20 @@ final class Q3KFloatDotMatrix extends QuantizedMatrix {
             }
         }
         return FloatKernels.sumLanes(acc);
+    }
+
+    /**
+     * The 16 signed 6-bit scales of the 12 bytes at {@code at}, as {@link KPacking#signedScale6x16} reads them one
+     * by one, from two loads: low nibbles of bytes 0-7 then their high nibbles, 2-bit high parts in bytes 8-11.
+     */
+    private void unpackScales(long at, int[] dst) {
+        long low = data.get(LONG_LE, at);
+        int high = data.get(INT_LE, at + 8);
+        for (int j = 0; j < 16; j++) {
+            int lowBits = (int) (low >>> (8 * (j & 7) + 4 * (j >> 3))) & 0xF;
+            int highBits = (high >>> (8 * (j & 3) + 2 * (j >> 2))) & 3;
+            dst[j] = (lowBits | highBits << 4) - 32;
+        }
     }
 
     /** {@code dl·(q − 4 + 4·h)} for the 2-bit levels at {@code shift} and the mask bits at {@code bit}. */
