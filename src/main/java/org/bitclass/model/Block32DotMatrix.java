@@ -1,6 +1,8 @@
 package org.bitclass.model;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -59,14 +61,21 @@ final class Block32DotMatrix extends IntegerDotMatrix {
     }
 
     /**
-     * Q8_0 times one token, with the tile path's bits: the stored bytes load as 16-bit lanes whose low and high
-     * bytes are the even and odd elements; two products of at most 128·127 fit in 16 bits, and adjacent pair sums
-     * widen to the AVX2 kernel's lanes (elements 4g..4g+3), which accumulate as {@link #combine} does.
+     * One token, with the tile path's bits. Q8_0: the stored bytes load as 16-bit lanes whose low and high bytes are
+     * the even and odd elements; two products of at most 128·127 fit in 16 bits, and adjacent pair sums widen to the
+     * AVX2 kernel's lanes (elements 4g..4g+3), which accumulate as {@link #combine} does. Q4_0 and IQ4_NL: the same
+     * lanes from {@link SplitNibbles}, accumulated as {@link #combine} does for plain or repacked matrices.
      */
     @Override
     boolean multiplyOneToken(int row, int count, Q8Activations x, float[] out) {
         if (type != GgmlType.Q8_0) {
-            return false;
+            ByteVector table = ByteVector.fromArray(SplitNibbles.BYTES,
+                    type == GgmlType.Q4_0 ? SplitNibbles.Q4_0_LEVELS : SplitNibbles.IQ4_LEVELS, 0);
+            // one loop per order rather than one with a branch: vectors merged across branches may be boxed
+            for (int r = 0; r < count; r++) {
+                out[row + r] = rowSequential ? repackedNibbleRow(row + r, table, x) : plainNibbleRow(row + r, table, x);
+            }
+            return true;
         }
         for (int r = 0; r < count; r++) {
             FloatVector acc = FloatVector.zero(LaneOrder.S);
@@ -84,6 +93,37 @@ final class Block32DotMatrix extends IntegerDotMatrix {
             out[row + r] = LaneOrder.sum(acc);
         }
         return true;
+    }
+
+    /** As ggml_vec_dot_q4_0_q8_0: lane-wise accumulators (lanes 0-3 and 4-7), then {@code hsum_float_8}. */
+    private float plainNibbleRow(int row, ByteVector table, Q8Activations x) {
+        FloatVector low = FloatVector.zero(SplitNibbles.HALF);
+        FloatVector high = low;
+        for (int b = 0; b < blocks; b++) {
+            long at = row * rowBytes + (long) b * type.typeSize;
+            ByteVector stored = SplitNibbles.load(data, at + SCALE_BYTES);
+            IntVector lowLanes = SplitNibbles.lanes(SplitNibbles.lowHalf(stored, table), x.pairedLevels, b * 32, 0);
+            IntVector highLanes = SplitNibbles.lanes(SplitNibbles.highHalf(stored, table), x.pairedLevels, b * 32, 1);
+            FloatVector scale = FloatVector.broadcast(SplitNibbles.HALF,
+                    Float.float16ToFloat(data.get(Half.SHORT_LE, at)) * x.scales[b]);
+            low = SplitNibbles.toFloats(lowLanes).fma(scale, low);
+            high = SplitNibbles.toFloats(highLanes).fma(scale, high);
+        }
+        return SplitNibbles.sum(low, high);
+    }
+
+    /** As the repacked gemv: per block the whole integer sum times {@code d_w·d_x}, into one float. */
+    private float repackedNibbleRow(int row, ByteVector table, Q8Activations x) {
+        float acc = 0;
+        for (int b = 0; b < blocks; b++) {
+            long at = row * rowBytes + (long) b * type.typeSize;
+            ByteVector stored = SplitNibbles.load(data, at + SCALE_BYTES);
+            int sum = SplitNibbles.lanes(SplitNibbles.lowHalf(stored, table), x.pairedLevels, b * 32, 0)
+                    .add(SplitNibbles.lanes(SplitNibbles.highHalf(stored, table), x.pairedLevels, b * 32, 1))
+                    .reduceLanes(VectorOperators.ADD);
+            acc = Math.fma((float) sum, Float.float16ToFloat(data.get(Half.SHORT_LE, at)) * x.scales[b], acc);
+        }
+        return acc;
     }
 
     /** Row-sequential state per pair: one float (the whole block's sum times {@code d_w·d_x}). */

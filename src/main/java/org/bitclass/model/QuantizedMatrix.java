@@ -1,10 +1,14 @@
 package org.bitclass.model;
 
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.quant.QuantCodec;
 import org.bitclass.quant.QuantRegistry;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -12,9 +16,11 @@ import java.util.Map;
  * A block-quantized matrix of a type without an integer kernel ({@link IntegerDotMatrix}), multiplied by decoding
  * its rows with the type's codec and taking float dot products with activations rounded as llama.cpp quantizes
  * them ({@link ActivationQuantizer}). This matches llama.cpp's integer block dot products up to float rounding;
- * Q4_1 and Q5_1 differ a little more, because llama.cpp rounds their activation block sums to F16.
+ * Q4_1 and Q5_1 differ a little more, because llama.cpp rounds their activation block sums to F16. Types with a
+ * subclass take one or two tokens straight from the stored blocks, with the bits of {@link FloatKernels#dot} over
+ * the decoded row; the others decode their rows first.
  */
-final class QuantizedMatrix extends FloatDotMatrix {
+class QuantizedMatrix extends FloatDotMatrix {
 
     /**
      * Keys of this class's prepared inputs (rounded floats), one per activation format: an integer matrix of the same
@@ -32,6 +38,16 @@ final class QuantizedMatrix extends FloatDotMatrix {
     private final ActivationQuantizer activations;
     private final ThreadLocal<float[]> rowBuffer;
 
+    /** The matrix of a type without an integer kernel, with its type's direct row products where it has them. */
+    static QuantizedMatrix of(String name, GgmlType type, int rows, int cols, MemorySegment data) {
+        return switch (type) {
+            case Q4_1, Q5_0, Q5_1 -> new Block32FloatDotMatrix(name, type, rows, cols, data);
+            case Q2_K -> new Q2KFloatDotMatrix(name, rows, cols, data);
+            case Q3_K -> new Q3KFloatDotMatrix(name, rows, cols, data);
+            default -> new QuantizedMatrix(name, type, rows, cols, data);
+        };
+    }
+
     QuantizedMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
         super(name, type, rows, cols, data);
         if (cols % type.blockSize != 0) {
@@ -48,18 +64,24 @@ final class QuantizedMatrix extends FloatDotMatrix {
         this.rowBuffer = ThreadLocal.withInitial(() -> new float[MatMul.ROW_TILE * cols]);
     }
 
+    /** Eight stored bytes from {@code at} on, sign-extended to ints. */
+    final IntVector eightBytes(long at) {
+        return (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, data, at, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2I, IntVector.SPECIES_256, 0);
+    }
+
     @Override
-    float[] roundInput(float[] x, int n) {
+    final float[] roundInput(float[] x, int n) {
         return activations.round(x, n);
     }
 
     @Override
-    Object inputFormat() {
+    final Object inputFormat() {
         return ROUNDED_INPUTS.get(activations);
     }
 
     @Override
-    void decodeRows(int row, int count, float[] dst, int dstOff) {
+    final void decodeRows(int row, int count, float[] dst, int dstOff) {
         codec.dequantize(data, row * rowBytes, dst, dstOff, count * cols);
     }
 

@@ -43,7 +43,7 @@ public abstract class WeightMatrix {
             case BF16 -> new BF16Matrix(info.name(), rows, cols, data);
             default -> IntegerDotMatrix.supports(info.type())
                     ? IntegerDotMatrix.of(info.name(), info.type(), rows, cols, data)
-                    : new QuantizedMatrix(info.name(), info.type(), rows, cols, data);
+                    : QuantizedMatrix.of(info.name(), info.type(), rows, cols, data);
         };
     }
 

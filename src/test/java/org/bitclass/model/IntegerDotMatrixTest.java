@@ -51,11 +51,14 @@ class IntegerDotMatrixTest {
         try (Arena arena = Arena.ofConfined()) {
             for (String name : new String[] {"blk.0.ffn_up.weight", "token_embd.weight"}) {
                 Case c = randomCase(type, name, cols, cols + type.ordinal(), arena);
-                float[] out = TileByTile.multiply(c.w(), c.x(), TOKENS);
+                float[] batch = TileByTile.multiply(c.w(), c.x(), TOKENS);
                 float[] w = new float[ROWS * cols];
                 c.w().decodeRows(0, ROWS, w, 0);
                 float[] xq = ActivationQuantizer.forWeights(type).round(c.x(), c.x().length);
                 for (int t = 0; t < TOKENS; t++) {
+                    // a single token takes the type's one-token kernel
+                    float[] alone = TileByTile.multiply(c.w(), java.util.Arrays.copyOfRange(c.x(), t * cols,
+                            (t + 1) * cols), 1);
                     for (int r = 0; r < ROWS; r++) {
                         double exact = 0;
                         double scale = 0;
@@ -63,7 +66,9 @@ class IntegerDotMatrixTest {
                             exact += (double) w[r * cols + i] * xq[t * cols + i];
                             scale += Math.abs((double) w[r * cols + i] * xq[t * cols + i]);
                         }
-                        assertThat((double) out[t * ROWS + r]).as("%s row %d token %d", name, r, t)
+                        assertThat((double) batch[t * ROWS + r]).as("%s row %d token %d", name, r, t)
+                                .isCloseTo(exact, org.assertj.core.data.Offset.offset(2e-6 * scale));
+                        assertThat((double) alone[r]).as("%s row %d token %d alone", name, r, t)
                                 .isCloseTo(exact, org.assertj.core.data.Offset.offset(2e-6 * scale));
                     }
                 }
@@ -77,7 +82,8 @@ class IntegerDotMatrixTest {
      * order), 9 rows keep the lane order.
      */
     @ParameterizedTest
-    @CsvSource({"Q8_0, 9, 5", "Q4_0, 9, 5", "Q4_K, 9, 5", "Q5_K, 9, 5", "Q6_K, 9, 5", "IQ4_XS, 9, 5",
+    @CsvSource({"Q8_0, 9, 5", "Q4_0, 9, 5", "IQ4_NL, 9, 5", "Q4_K, 9, 5", "Q5_K, 9, 5", "Q6_K, 9, 5", "IQ4_XS, 9, 5",
+            "Q4_0, 16, 5", "IQ4_NL, 16, 5", "Q4_K, 16, 5",
             "Q8_0, 9, 21", "Q4_0, 9, 21", "IQ4_NL, 9, 21", "Q4_K, 9, 21", "Q5_K, 9, 21", "Q6_K, 9, 21", "IQ4_XS, 9, 21",
             "Q4_0, 16, 21", "IQ4_NL, 16, 21", "Q4_K, 16, 21", "Q6_K, 16, 21"})
     void batchEqualsTokenByToken(GgmlType type, int rows, int tokens) {
