@@ -57,8 +57,8 @@ final class BenchCommand implements Callable<Integer> {
         try (LanguageModel m = Models.open(model, nThreads)) {
             Session session = m.newSession(Math.max(1, Math.max(nPrompt, nGen)));
             SplittableRandom random = new SplittableRandom(42);
-            System.out.printf(Locale.ROOT, "| %-30s | %10s | %7s | %-6s | %12s | %20s |%n",
-                    "model", "size", "threads", "test", "tokens", "t/s");
+            System.out.printf(Locale.ROOT, "| %-30s | %10s | %7s | %-6s | %12s | %20s | %6s |%n",
+                    "model", "size", "threads", "test", "tokens", "t/s", "CV %");
             String name = model.getFileName().toString();
             String size = String.format(Locale.ROOT, "%.2f MiB", Files.size(model) / 1048576.0);
             if (nPrompt > 0) {
@@ -110,8 +110,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void row(String name, String size, int threads, String test, int tokens, double[] rates) {
-        System.out.printf(Locale.ROOT, "| %-30s | %10s | %7d | %-6s | %12d | %20s |%n", name, size, threads, test, tokens,
-                Units.meanAndSd(rates));
+        System.out.printf(Locale.ROOT, "| %-30s | %10s | %7d | %-6s | %12d | %20s | %6s |%n", name, size, threads, test,
+                tokens, Units.meanAndSd(rates), Units.coefficientOfVariation(rates));
     }
 
     /** The process's peak resident set (VmHWM in /proc/self/status), or "unknown" off Linux. */

@@ -38,15 +38,28 @@ final class Units {
 
     /** "mean ± sd" of {@code values} (sample standard deviation; 0 for one value), two decimals. */
     static String meanAndSd(double[] values) {
+        return String.format(Locale.ROOT, "%.2f ± %.2f", mean(values), sd(values));
+    }
+
+    /** Sample standard deviation over the mean, in percent: how much repeated runs of one measurement agree. */
+    static String coefficientOfVariation(double[] values) {
+        return String.format(Locale.ROOT, "%.1f", 100 * sd(values) / mean(values));
+    }
+
+    private static double mean(double[] values) {
         double mean = 0;
         for (double v : values) {
             mean += v / values.length;
         }
+        return mean;
+    }
+
+    private static double sd(double[] values) {
+        double mean = mean(values);
         double var = 0;
         for (double v : values) {
             var += (v - mean) * (v - mean);
         }
-        double sd = values.length > 1 ? Math.sqrt(var / (values.length - 1)) : 0;
-        return String.format(Locale.ROOT, "%.2f ± %.2f", mean, sd);
+        return values.length > 1 ? Math.sqrt(var / (values.length - 1)) : 0;
     }
 }
