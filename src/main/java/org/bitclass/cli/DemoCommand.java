@@ -61,7 +61,7 @@ public final class DemoCommand implements Callable<Integer> {
         OptionChecks.atLeast("--eval-chunks", evalChunks, 1);
         OptionChecks.atLeast("--threads", threads, 1);
         List<FileType> parsed = levels.stream().map(ReleaseCommand::level).distinct().toList();
-        Files.createDirectories(out);
+        ReleaseReports.checkFolder(out, DemoFiles.file(DemoFiles.MODEL));
         long start = System.nanoTime();
         System.out.println("BitClass demo: release of " + DemoFiles.MODEL + " at " + String.join(", ", levels)
                 + " -> " + out);

@@ -164,7 +164,7 @@ public final class ReleaseCommand implements Callable<Integer> {
             System.err.println("release: warning: without --calib the allocator weighs tensors by the Hessian figure"
                     + " alone and cannot check its choice against the stock recipe");
         }
-        Files.createDirectories(out);
+        ReleaseReports.checkFolder(out, model);
         RunInputs.add(model, calibration, imatrix, eval, hellaswag, winogrande, multipleChoice);
         Map<TaskKind, Path> tasks = new EnumMap<>(TaskKind.class);
         if (hellaswag != null) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -265,6 +266,19 @@ class ReleaseCommandTest {
         assertThat(outIsTheModel.exitCode()).isNotZero();
         assertThat(outIsTheModel.err()).isEqualTo("bitclass release: -o " + MODEL
                 + ": a file is there; give a folder for the release" + System.lineSeparator());
+        Path modelFolder = tmp.resolve("downloaded");
+        Path card = modelFolder.resolve("README.md");
+        try {
+            Files.createDirectories(modelFolder);
+            Files.writeString(card, "the model's own card");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Cli.Result otherFiles = Cli.run("release", MODEL.toString(), "--calib", CALIB.toString(), "--eval",
+                EVAL.toString(), "--levels", "Q4_K_M", "-o", modelFolder.toString());
+        assertThat(otherFiles.exitCode()).isNotZero();
+        assertThat(otherFiles.err()).contains("-o " + modelFolder + ": the folder holds other files").hasLineCount(1);
+        assertThat(card).hasContent("the model's own card");
     }
 
     // ---- helpers ----
