@@ -81,10 +81,15 @@ public final class ApiServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            trySendError(ex, new ApiException(500, "internal error: " + e));
+            trySendError(ex, new ApiException(500, "internal error: " + message(e)));
         } finally {
             ex.close();
         }
+    }
+
+    /** An exception's own message for a client, never Java's class name. */
+    private static String message(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : "unexpected " + e.getClass().getSimpleName();
     }
 
     private static void trySendError(Exchange ex, ApiException e) {
@@ -181,8 +186,14 @@ public final class ApiServer implements AutoCloseable {
         if (served == null || !served.name.equals(entry.name())) {
             loading = entry.name();
             try {
+                ServedModel next; // opened before the current model closes, which keeps serving if this fails
+                try {
+                    next = ServedModel.open(entry.name(), entry.path(), settings);
+                } catch (IOException | RuntimeException e) {
+                    throw new ApiException(400, "cannot load '" + entry.name() + "': " + message(e));
+                }
                 closeModel();
-                served = ServedModel.open(entry.name(), entry.path(), settings);
+                served = next;
             } finally {
                 loading = null;
             }

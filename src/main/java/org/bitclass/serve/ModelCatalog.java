@@ -68,7 +68,7 @@ final class ModelCatalog {
             for (Path p : files.filter(p -> p.toString().endsWith(".gguf") && Files.isRegularFile(p))
                     .sorted(Comparator.naturalOrder()).toList()) {
                 if (p.toRealPath().startsWith(folder)) { // a symbolic link out of the folder is not listed
-                    out.add(entry(folder.relativize(p).toString().replace('\\', '/'), p));
+                    listed(folder.relativize(p).toString().replace('\\', '/'), p).ifPresent(out::add);
                 }
             }
         }
@@ -85,6 +85,18 @@ final class ModelCatalog {
         throw new ApiException(404, "no model named '" + name + "'");
     }
 
+    /**
+     * A folder's file as the list shows it, or nothing when it is no chat model (a damaged file, an imatrix, a
+     * vocabulary): one bad file must not hide the others.
+     */
+    private Optional<Entry> listed(String name, Path path) {
+        try {
+            return Optional.of(entry(name, path));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private Entry entry(String name, Path path) throws IOException {
         FileTime modified = Files.getLastModifiedTime(path);
         long bytes = Files.size(path);
@@ -92,6 +104,9 @@ final class ModelCatalog {
         if (c == null || !c.modified.equals(modified) || c.bytes != bytes) {
             double bpw;
             try (GgufFile gguf = GgufFile.open(path)) {
+                if (!gguf.metadata().contains("general.architecture") || !gguf.metadata().contains("tokenizer.ggml.model")) {
+                    throw new ApiException(400, name + " is not a model with a tokenizer");
+                }
                 bpw = Allocator.bpw(gguf.tensors());
             }
             c = new Cached(modified, bytes, new Entry(name, path, bytes, bpw, kldFigures(path)));

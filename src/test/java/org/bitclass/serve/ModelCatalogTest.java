@@ -34,6 +34,16 @@ class ModelCatalogTest {
     }
 
     @Test
+    void damagedFilesAndFilesThatAreNoModelAreLeftOut(@TempDir Path dir) throws Exception {
+        Path minima = SharedData.path("models/minima-qwen3-bf16.gguf");
+        Files.copy(minima, dir.resolve("a.gguf"));
+        Files.write(dir.resolve("broken.gguf"), java.util.Arrays.copyOf(Files.readAllBytes(minima), 1000));
+        Files.copy(SharedData.path("golden/eval/minima.imatrix.gguf"), dir.resolve("a.imatrix.gguf"));
+
+        assertThat(ModelCatalog.ofFolder(dir).list()).extracting(ModelCatalog.Entry::name).containsExactly("a.gguf");
+    }
+
+    @Test
     void unreadableResultsMeanNoFigures(@TempDir Path dir) throws Exception {
         Files.copy(SharedData.path("models/minima-qwen3-bf16.gguf"), dir.resolve("a.gguf"));
         Files.writeString(dir.resolve("results.json"), "{\"levels\": [{\"file\": \"a.gguf\", \"kld_mean\": 0.5}");
