@@ -22,6 +22,7 @@ public final class TextFiles {
     /** The whole file as text. */
     public static String read(Path file) throws IOException {
         RunInputs.add(file);
+        requireFile(file);
         try {
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
         } catch (CharacterCodingException e) {
@@ -32,6 +33,7 @@ public final class TextFiles {
     /** The file as a stream of text, for texts too large to hold at once. */
     public static Reader reader(Path file) throws IOException {
         RunInputs.add(file);
+        requireFile(file);
         return new FilterReader(Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             @Override
             public int read(char[] buf, int off, int len) throws IOException {
@@ -48,6 +50,16 @@ public final class TextFiles {
     public static void check(Path file) throws IOException {
         try (Reader r = reader(file)) {
             r.transferTo(Writer.nullWriter());
+        }
+    }
+
+    /** A missing file or a folder named as text gets a message that names it. */
+    private static void requireFile(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a folder, not a text file");
+        }
+        if (!Files.exists(file)) {
+            throw new IOException("no such file: " + file);
         }
     }
 
