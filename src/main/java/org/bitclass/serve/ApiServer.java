@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -25,6 +26,7 @@ public final class ApiServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final byte[] apiKey;
+    private final boolean loopbackOnly;
     private volatile ServedModel served;
     private volatile String loading;
 
@@ -32,8 +34,10 @@ public final class ApiServer implements AutoCloseable {
         this.settings = settings;
         this.catalog = catalog;
         this.apiKey = settings.apiKey() == null ? null : ("Bearer " + settings.apiKey()).getBytes(StandardCharsets.UTF_8);
+        InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
+        this.loopbackOnly = address.getAddress() != null && address.getAddress().isLoopbackAddress();
         try { // bound before the model loads, so a taken port is reported at once
-            http = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
+            http = HttpServer.create(address, 0);
         } catch (IOException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
@@ -111,6 +115,7 @@ public final class ApiServer implements AutoCloseable {
             ex.sendJson(200, Exchange.JSON.createObjectNode().put("status", "ok"));
             return;
         }
+        refuseOtherSites(ex);
         authorize(ex);
         switch (method + " " + path) {
             case "GET /v1/models", "GET /models" -> ex.sendJson(200, models());
@@ -127,6 +132,32 @@ public final class ApiServer implements AutoCloseable {
             case "POST /detokenize" -> detokenize(ex, readJson(ex));
             default -> throw new ApiException(404, "no route " + method + " " + path);
         }
+    }
+
+    /**
+     * A web page of another site must not drive the server from the user's browser: its "simple" POSTs (text/plain,
+     * no preflight) fail the JSON check, a cross-origin request fails the Origin check, and a DNS-rebound name fails
+     * the Host check while the server listens on loopback only.
+     */
+    private void refuseOtherSites(Exchange ex) {
+        var headers = ex.http.getRequestHeaders();
+        String host = headers.getFirst("Host");
+        if (loopbackOnly && host != null && !isLoopbackName(host)) {
+            throw new ApiException(403, "requests for host '" + host + "' are refused: this server answers on loopback");
+        }
+        String origin = headers.getFirst("Origin");
+        if (origin != null && host != null && !origin.equals("http://" + host)) {
+            throw new ApiException(403, "cross-origin requests are refused (Origin " + origin + ")");
+        }
+        String type = headers.getFirst("Content-Type");
+        if (ex.method().equals("POST") && (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json"))) {
+            throw ApiException.badRequest("send the body as Content-Type: application/json");
+        }
+    }
+
+    private static boolean isLoopbackName(String host) {
+        String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.replaceFirst(":\\d+$", "");
+        return name.equals("localhost") || name.equals("[::1]") || name.startsWith("127.");
     }
 
     /** The key, compared in constant time so its bytes cannot be guessed one at a time from response times. */

@@ -59,6 +59,24 @@ class ServeErrorsTest {
     }
 
     @Test
+    void anotherSiteCannotDriveTheServerFromABrowser() throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions");
+        HttpRequest.Builder post = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(CHAT));
+        assertError(client.send(post.copy().header("Content-Type", "text/plain").build()), 400,
+                "Content-Type: application/json");
+        assertError(client.send(post.copy().header("Content-Type", "application/json")
+                .header("Origin", "http://evil.example").build()), 403, "cross-origin");
+        try (Socket socket = new Socket("127.0.0.1", server.port())) { // a DNS-rebound name
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: evil.example:" + server.port()
+                    + "\r\nAuthorization: Bearer " + KEY + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + CHAT.length() + "\r\nConnection: close\r\n\r\n" + CHAT).getBytes(StandardCharsets.UTF_8));
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(reply).startsWith("HTTP/1.1 403").contains("this server answers on loopback");
+        }
+    }
+
+    @Test
     void malformedJson() throws Exception {
         assertError(client.post("/v1/chat/completions", "{\"messages\": [oops"), 400, "malformed JSON");
     }
@@ -109,7 +127,8 @@ class ServeErrorsTest {
     void hugeChunkedBody() throws Exception {
         byte[] chunk = "a".repeat(1 << 20).getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/completions"))
-                .header("Authorization", "Bearer " + KEY).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArrays(Collections.nCopies(8, chunk))) // no length: chunked
                 .build();
         HttpResponse<String> r;
@@ -124,7 +143,7 @@ class ServeErrorsTest {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + CHAT.length() + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             InputStream in = s.getInputStream();

@@ -71,7 +71,7 @@ class ServeLoadTest {
         String body = "{\"model\": \"minima-qwen3-bf16.gguf\", \"max_tokens\": 8, \"stream\": " + stream
                 + ", \"messages\": [{\"role\": \"user\", \"content\": \"Verse " + n + " of the book of Ruth\"}]}";
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         if (!stream) {
             JsonNode reply = JSON.readTree(r.body());
