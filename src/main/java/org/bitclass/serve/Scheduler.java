@@ -69,6 +69,7 @@ final class Scheduler implements AutoCloseable {
     }
 
     private void run() {
+        ApiException gone = new ApiException(503, "the model was unloaded");
         try {
             while (!closed) {
                 if (!admit()) {
@@ -78,8 +79,11 @@ final class Scheduler implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             // closing
+        } catch (RuntimeException | Error e) { // never die silently: new requests get 503 and these fail now
+            closed = true;
+            gone = new ApiException(503, "the server stopped generating: " + e);
+            System.err.println("serve: " + gone.getMessage());
         }
-        ApiException gone = new ApiException(503, "the model was unloaded");
         for (Slot s : slots) {
             if (s.busy()) {
                 s.abandon(gone);
@@ -132,7 +136,12 @@ final class Scheduler implements AutoCloseable {
                 bestShared = shared;
             }
         }
-        best.start(c);
+        try {
+            best.start(c);
+        } catch (RuntimeException e) { // this request's own trouble (its prompt, its sampler): it alone fails
+            best.forgetCache();
+            best.abandon(new ApiException(500, "cannot start this request: " + e.getMessage()));
+        }
     }
 
     /** Runs one batch: the next token of each generating slot, then prompt chunks within the budget. */
@@ -171,7 +180,12 @@ final class Scheduler implements AutoCloseable {
             return;
         }
         for (int i = 0; i < running.size(); i++) {
-            running.get(i).advance(parts.get(i), logits[i]);
+            try {
+                running.get(i).advance(parts.get(i), logits[i]);
+            } catch (RuntimeException e) {
+                running.get(i).forgetCache();
+                running.get(i).abandon(new ApiException(500, "generation failed: " + e.getMessage()));
+            }
         }
     }
 
