@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a kld-base file as a stream: the header and tokens first, then one record per scored token as the run
@@ -44,7 +43,7 @@ public final class KldBaseWriter implements AutoCloseable {
             throw new IllegalArgumentException(tokens.length + " tokens given for " + nChunk + " chunks of " + nCtx);
         }
         OutputFile out = OutputFile.create(target);
-        FileChannel channel = FileChannel.open(out.temp(), StandardOpenOption.WRITE);
+        FileChannel channel = out.openChannel();
         KldBaseWriter w = new KldBaseWriter(target, out, channel, nVocab,
                 (long) nChunk * KldBaseFormat.recordsPerChunk(nCtx));
         try {

@@ -10,7 +10,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,7 +54,7 @@ public final class GgufWriter implements AutoCloseable {
         int alignment = alignment(metadata);
         List<TensorInfo> laidOut = layOut(tensors, alignment);
         OutputFile out = OutputFile.create(target);
-        GgufWriter w = new GgufWriter(out, FileChannel.open(out.temp(), StandardOpenOption.WRITE), laidOut, alignment);
+        GgufWriter w = new GgufWriter(out, out.openChannel(), laidOut, alignment);
         try {
             w.writeHeader(metadata, version, padHeader);
             w.skipEmptyTensors();

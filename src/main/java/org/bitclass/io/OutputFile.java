@@ -1,12 +1,14 @@
 package org.bitclass.io;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The one way BitClass writes a file. The target is checked first (not a folder, its folder exists and takes new
@@ -72,6 +74,16 @@ public final class OutputFile implements AutoCloseable {
     /** Where to write the bytes until {@link #commit()}. */
     public Path temp() {
         return temp;
+    }
+
+    /** A channel writing the temporary file; if it cannot be opened, the temporary file is removed at once. */
+    public FileChannel openChannel() throws IOException {
+        try {
+            return FileChannel.open(temp, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            close();
+            throw new IOException("cannot write " + target + ": " + reason(e), e);
+        }
     }
 
     /** Renames the complete temporary file over the target. */
