@@ -54,12 +54,19 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
     int threads = Models.defaultThreads();
 
+    private static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
+
     @Override
     public Integer call() throws Exception {
         OptionChecks.within("--port", port, 0, true, 65535);
         OptionChecks.within("--parallel", parallel, 1, true, 256);
         OptionChecks.atLeast("--ctx", contextPerSlot, 0);
         OptionChecks.atLeast("--threads", threads, 1);
+        // The JDK server closes a connection whose request (headers and body) is still incomplete after this many
+        // seconds: a client that stalls mid-body cannot hold its connection and thread for ever.
+        if (System.getProperty(MAX_REQUEST_SECONDS) == null) {
+            System.setProperty(MAX_REQUEST_SECONDS, "60");
+        }
         ServerSettings settings = ServerSettings.of(host, port, parallel, contextPerSlot, threads, apiKey);
         ApiServer server = source.model != null ? ApiServer.ofModel(source.model, settings)
                 : ApiServer.ofFolder(source.folder, settings);
