@@ -5,6 +5,7 @@ import org.bitclass.io.OutputFile;
 import org.bitclass.quant.QuantRegistry;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +68,11 @@ public record Allocation(String schema, String model, String imatrix, String fil
 
     public void write(Path path) throws IOException {
         OutputFile.write(path, temp -> SensitivityTable.JSON.writeValue(temp.toFile(), this));
+    }
+
+    /** Writes the recipe as llama-quantize rules ({@link #tensorTypeFile()}). */
+    public void writeTensorTypeFile(Path path) throws IOException {
+        OutputFile.write(path, temp -> Files.writeString(temp, tensorTypeFile()));
     }
 
     public static Allocation read(Path path) throws IOException {

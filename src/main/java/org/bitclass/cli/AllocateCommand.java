@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +65,7 @@ public final class AllocateCommand implements Callable<Integer> {
         Allocation a = allocation.run(model, imatrix, pins, threads);
         a.write(output);
         if (tensorTypeFile != null) {
-            OutputFile.write(tensorTypeFile, temp -> Files.writeString(temp, a.tensorTypeFile()));
+            a.writeTensorTypeFile(tensorTypeFile);
         }
         AllocationOptions.print(a);
         System.out.println("wrote " + output + (tensorTypeFile == null ? "" : " and " + tensorTypeFile));

@@ -38,6 +38,18 @@ public final class OutputFile implements AutoCloseable {
      * recorded for the writers that come later). Also removes temporary files that killed runs left beside it.
      */
     public static void check(Path target, Path... inputs) throws IOException {
+        Path probe = checkedTemp(target, inputs);
+        Files.delete(probe);
+        TempFiles.forget(probe);
+    }
+
+    /** Checks {@code target} and creates its temporary file. */
+    public static OutputFile create(Path target) throws IOException {
+        return new OutputFile(target, checkedTemp(target));
+    }
+
+    /** The checks of {@link #check}, ending with the temporary file they prove can be created. */
+    private static Path checkedTemp(Path target, Path... inputs) throws IOException {
         RunInputs.add(inputs);
         if (Files.isDirectory(target)) {
             throw new IOException("cannot write " + target + ": it is a folder");
@@ -52,15 +64,7 @@ public final class OutputFile implements AutoCloseable {
                     + " of this command; choose another output file");
         }
         TempFiles.removeStale(folder, shownFolder(target));
-        Path probe = createTemp(target);
-        Files.delete(probe);
-        TempFiles.forget(probe);
-    }
-
-    /** Checks {@code target} and creates its temporary file. */
-    public static OutputFile create(Path target) throws IOException {
-        check(target);
-        return new OutputFile(target, createTemp(target));
+        return createTemp(target);
     }
 
     /** Writes a whole file at once through a temporary file. */

@@ -74,6 +74,7 @@ public final class Release implements AutoCloseable {
     private final long matrices;
     private final Map<TaskKind, TaskKind.Scoring> taskSets = new EnumMap<>(TaskKind.class);
     private Allocator allocator;
+    private Imatrix imatrix;
 
     /**
      * One unit of cached work; {@code weight} is its expected cost in forward-pass tokens of the model, for the time
@@ -266,7 +267,7 @@ public final class Release implements AutoCloseable {
     private StageStore.Done sensitivity(String id, String key, long start) throws IOException {
         Path target = spec.out().resolve(ReleaseData.SENSITIVITY);
         try (GgufModel m = GgufModel.open(spec.model())) {
-            SensitivityAnalysis.analyze(m, Imatrix.read(imatrixPath())).writeJson(target);
+            SensitivityAnalysis.analyze(m, imatrix()).writeJson(target);
         }
         return save(id, key, start, List.of(target), null);
     }
@@ -312,9 +313,17 @@ public final class Release implements AutoCloseable {
         return save(id, key, start, List.of(target), null);
     }
 
+    /** The importance matrix, read once: sensitivity, the allocator and every level's files use it. */
+    private Imatrix imatrix() throws IOException {
+        if (imatrix == null) {
+            imatrix = Imatrix.read(imatrixPath());
+        }
+        return imatrix;
+    }
+
     private Allocator allocator() throws IOException {
         if (allocator == null) {
-            allocator = new Allocator(spec.model(), Imatrix.read(imatrixPath()), spec.imatrixFileName(),
+            allocator = new Allocator(spec.model(), imatrix(), spec.imatrixFileName(),
                     new Allocator.Options(spec.probeChunks(), ReleaseSpec.CONTEXT, GgmlType.Q3_K, spec.threads()),
                     new Allocator.Listener() {
                         @Override
@@ -347,7 +356,7 @@ public final class Release implements AutoCloseable {
                 : a.hessianSensitivity();
         Allocation allocation = TargetAllocation.run(a, weights, target, Map.of(), spec.calibration());
         allocation.write(recipe);
-        OutputFile.write(rules, temp -> Files.writeString(temp, allocation.tensorTypeFile()));
+        allocation.writeTensorTypeFile(rules);
         return save(id, key, start, List.of(recipe, rules), null);
     }
 
@@ -360,7 +369,7 @@ public final class Release implements AutoCloseable {
             if (!stock) {
                 types.putAll(Allocation.read(spec.out().resolve(ReleaseData.recipe(spec, level))).types());
             }
-            ModelQuantizer q = new ModelQuantizer(t -> types.get(t.name()), level, Imatrix.read(imatrixPath()),
+            ModelQuantizer q = new ModelQuantizer(t -> types.get(t.name()), level, imatrix(),
                     spec.imatrixFileName(), false, spec.threads());
             listener.phase("quantize", source.tensors().size(), "tensors");
             q.quantize(source, target, (i, n, from, to) -> listener.step(from.name() + " -> " + to));

@@ -75,6 +75,12 @@ public final class ApiServer implements AutoCloseable {
         return m == null ? 0 : m.scheduler.busySlots();
     }
 
+    /** Tokens decoded past the prompts of the loaded model's requests so far (0 when none is loaded). */
+    public long decodeSteps() {
+        ServedModel m = served;
+        return m == null ? 0 : m.scheduler.decodeSteps();
+    }
+
     private void handle(Exchange ex) {
         try {
             route(ex);

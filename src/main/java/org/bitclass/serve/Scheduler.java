@@ -27,6 +27,7 @@ final class Scheduler implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile int busySlots;
+    private volatile long decodeSteps;
 
     Scheduler(LanguageModel model, Tokenizer tokenizer, int parallel, int contextPerSlot, int queueLength) {
         this.model = model;
@@ -45,6 +46,11 @@ final class Scheduler implements AutoCloseable {
     /** Slots serving a request, as of the last step. */
     int busySlots() {
         return busySlots;
+    }
+
+    /** Tokens decoded so far for slots past their prompt: how long a request ran, counted in tokens. */
+    long decodeSteps() {
+        return decodeSteps;
     }
 
     /** Queues a request; refuses it when the queue is full or the server is shutting down. */
@@ -160,6 +166,7 @@ final class Scheduler implements AutoCloseable {
                 }
                 BatchPart part = s.nextPart(budget);
                 budget -= prefill ? part.tokens().length : 0;
+                decodeSteps += prefill ? 0 : 1;
                 running.add(s);
                 parts.add(part);
             }

@@ -56,14 +56,17 @@ class ServeSlotsTest {
             }
             assertThat(server.busySlots()).isEqualTo(1);
         }
+        long stepsWhenLeft = server.decodeSteps();
         long left = System.nanoTime();
         while (server.busySlots() > 0 && System.nanoTime() - left < 5_000_000_000L) {
             Thread.sleep(5);
         }
         long millis = (System.nanoTime() - left) / 1_000_000;
-        System.out.println("slot freed " + millis + " ms after the client left");
+        System.out.println("slot freed " + millis + " ms after the client left"); // a figure, not asserted
         assertThat(server.busySlots()).isZero();
-        assertThat(millis).isLessThan(1000);
+        long tokensAfter = server.decodeSteps() - stepsWhenLeft;
+        System.out.println("slot freed " + tokensAfter + " tokens after the client left");
+        assertThat(tokensAfter).as("tokens decoded after the client left, of the hundreds it asked for").isLessThan(32);
     }
 
     @Test

@@ -14,12 +14,15 @@ import java.util.Random;
  * Seeded damage to a file's bytes (bit flips, absurd 64-bit counts, random stretches, truncation), mostly within
  * its first {@code region} bytes where the structure lies, each damaged copy handed to a reader. The reader must
  * accept the copy or reject it with one of the format's exceptions, on one line naming the file; anything else
- * (another exception, an error, a case slower than {@link #SLOW_NANOS}) is a crash.
+ * (another exception, an error, a case still running after {@link #HANG_NANOS}) is a crash.
  */
 public final class FileFuzzer {
 
-    /** A case slower than this counts as a hang. */
-    public static final long SLOW_NANOS = 2_000_000_000L;
+    /**
+     * A case still running after this long is taken for a hang (an endless loop on damaged counts), not judged for
+     * speed: the slowest case is reported, never asserted; it took under 0.5 s on a loaded 2-core machine.
+     */
+    public static final long HANG_NANOS = 30_000_000_000L;
 
     /** Reads one damaged copy fully, throwing what the product would throw. */
     @FunctionalInterface
@@ -69,7 +72,7 @@ public final class FileFuzzer {
             } else {
                 crashes.add("case " + i + ": " + failure);
             }
-            if (nanos > SLOW_NANOS) {
+            if (nanos > HANG_NANOS) {
                 crashes.add("case " + i + ": took " + nanos / 1_000_000 + " ms");
             }
         }
