@@ -1,9 +1,12 @@
 package org.bitclass.model;
 
+import org.bitclass.model.kernel.FloatKernels;
+import org.bitclass.model.kernel.WorkerPool;
+
 import jdk.incubator.vector.FloatVector;
 
-import static org.bitclass.model.FloatKernels.F;
-import static org.bitclass.model.FloatKernels.LANES;
+import static org.bitclass.model.kernel.FloatKernels.F;
+import static org.bitclass.model.kernel.FloatKernels.LANES;
 
 /**
  * Causal grouped-query attention over the cache, as llama.cpp computes it without flash attention:

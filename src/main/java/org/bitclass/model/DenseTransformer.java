@@ -2,6 +2,8 @@ package org.bitclass.model;
 
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
+import org.bitclass.model.kernel.WeightMatrix;
+import org.bitclass.model.kernel.WorkerPool;
 
 import java.util.Arrays;
 import java.util.Collections;

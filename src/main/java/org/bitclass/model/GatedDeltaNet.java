@@ -1,9 +1,11 @@
 package org.bitclass.model;
 
+import org.bitclass.model.kernel.WorkerPool;
+
 import jdk.incubator.vector.FloatVector;
 
-import static org.bitclass.model.FloatKernels.F;
-import static org.bitclass.model.FloatKernels.LANES;
+import static org.bitclass.model.kernel.FloatKernels.F;
+import static org.bitclass.model.kernel.FloatKernels.LANES;
 
 /**
  * The token mixer of a qwen35 Gated DeltaNet layer between its input projections and its output projection

@@ -3,6 +3,7 @@ package org.bitclass.model;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
+import org.bitclass.model.kernel.WeightMatrix;
 
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;

@@ -1,6 +1,7 @@
 package org.bitclass.model;
 
 import org.bitclass.gguf.GgufModel;
+import org.bitclass.model.kernel.WorkerPool;
 
 import java.io.IOException;
 import java.nio.file.Path;

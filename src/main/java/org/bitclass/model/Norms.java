@@ -1,9 +1,11 @@
 package org.bitclass.model;
 
+import org.bitclass.model.kernel.FloatKernels;
+
 import jdk.incubator.vector.FloatVector;
 
-import static org.bitclass.model.FloatKernels.F;
-import static org.bitclass.model.FloatKernels.LANES;
+import static org.bitclass.model.kernel.FloatKernels.F;
+import static org.bitclass.model.kernel.FloatKernels.LANES;
 
 /** Element-wise pieces of the forward pass, with llama.cpp's CPU numerics. */
 final class Norms {

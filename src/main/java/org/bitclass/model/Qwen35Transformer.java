@@ -2,6 +2,7 @@ package org.bitclass.model;
 
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
+import org.bitclass.model.kernel.WorkerPool;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,9 @@
 package org.bitclass.model;
 
 import org.bitclass.gguf.GgufModel;
+import org.bitclass.model.kernel.MatMul;
+import org.bitclass.model.kernel.WeightMatrix;
+import org.bitclass.model.kernel.WorkerPool;
 
 import java.util.stream.IntStream;
 

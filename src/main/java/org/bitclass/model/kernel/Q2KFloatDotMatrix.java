@@ -1,0 +1,69 @@
+package org.bitclass.model.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import org.bitclass.gguf.GgmlType;
+import org.bitclass.quant.Q2KCodec;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Q2_K times one token, decoded eight values at a time straight from the stored super-blocks. Each half holds 32
+ * bytes of four 2-bit planes; plane p of byte i is element {@code 32p + i} of the half, and each 16 elements have a
+ * 4-bit scale and min. Each vector holds the codec's float values ({@code dl·q − ml}) and feeds one fused
+ * multiply-add in column order, so the result has the bits of {@link FloatKernels#dot} over the decoded row, which
+ * the batch path takes.
+ */
+final class Q2KFloatDotMatrix extends QuantizedMatrix {
+
+    Q2KFloatDotMatrix(String name, int rows, int cols, MemorySegment data) {
+        super(name, GgmlType.Q2_K, rows, cols, data);
+    }
+
+    @Override
+    void dotRows(int row, int count, float[] x, int xOff, float[] out, int outOff) {
+        for (int r = 0; r < count; r++) {
+            out[outOff + r] = rowTimesToken(row + r, x, xOff);
+        }
+    }
+
+    private float rowTimesToken(int row, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(FloatKernels.F);
+        for (int b = 0; b < cols / 256; b++) {
+            long at = row * rowBytes + (long) b * type.typeSize;
+            float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + Q2KCodec.D_OFFSET));
+            float dmin = Float.float16ToFloat(data.get(Half.SHORT_LE, at + Q2KCodec.DMIN_OFFSET));
+            for (int half = 0; half < 2; half++) {
+                long qs = at + Q2KCodec.QS_OFFSET + 32L * half;
+                IntVector q0 = eightBytes(qs);
+                IntVector q1 = eightBytes(qs + 8);
+                IntVector q2 = eightBytes(qs + 16);
+                IntVector q3 = eightBytes(qs + 24);
+                for (int plane = 0; plane < 4; plane++) {
+                    int sub = 8 * half + 2 * plane;
+                    int c = xOff + b * 256 + 128 * half + 32 * plane;
+                    int shift = 2 * plane;
+                    int sc0 = data.get(ValueLayout.JAVA_BYTE, at + Q2KCodec.SCALES_OFFSET + sub) & 0xFF;
+                    int sc1 = data.get(ValueLayout.JAVA_BYTE, at + Q2KCodec.SCALES_OFFSET + sub + 1) & 0xFF;
+                    float dl0 = d * (sc0 & 0xF);
+                    float ml0 = dmin * (sc0 >> 4);
+                    float dl1 = d * (sc1 & 0xF);
+                    float ml1 = dmin * (sc1 >> 4);
+                    acc = values(q0, shift, dl0, ml0).fma(FloatVector.fromArray(FloatKernels.F, x, c), acc);
+                    acc = values(q1, shift, dl0, ml0).fma(FloatVector.fromArray(FloatKernels.F, x, c + 8), acc);
+                    acc = values(q2, shift, dl1, ml1).fma(FloatVector.fromArray(FloatKernels.F, x, c + 16), acc);
+                    acc = values(q3, shift, dl1, ml1).fma(FloatVector.fromArray(FloatKernels.F, x, c + 24), acc);
+                }
+            }
+        }
+        return FloatKernels.sumLanes(acc);
+    }
+
+    /** {@code dl·q − ml} for the 2-bit levels at {@code shift} of eight bytes. */
+    private static FloatVector values(IntVector bytes, int shift, float dl, float ml) {
+        IntVector q = bytes.lanewise(VectorOperators.ASHR, shift).and(3);
+        return ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(dl).sub(ml);
+    }
+}

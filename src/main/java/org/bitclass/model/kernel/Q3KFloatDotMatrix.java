@@ -1,0 +1,94 @@
+package org.bitclass.model.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import org.bitclass.gguf.GgmlType;
+import org.bitclass.quant.KPacking;
+import org.bitclass.quant.Q3KCodec;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Q3_K times one token, decoded eight values at a time straight from the stored super-blocks. Each half holds 32
+ * bytes of four 2-bit planes (plane p of byte i is element {@code 32p + i} of the half); the third bit of element
+ * {@code 32p + i} of half h is bit {@code 4h + p} of mask byte i, and a clear bit subtracts 4. Each 16 elements have
+ * a 6-bit signed scale. Each vector holds the codec's float values ({@code dl·level}) and feeds one fused
+ * multiply-add in column order, so the result has the bits of {@link FloatKernels#dot} over the decoded row, which
+ * the batch path takes.
+ */
+final class Q3KFloatDotMatrix extends QuantizedMatrix {
+
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    Q3KFloatDotMatrix(String name, int rows, int cols, MemorySegment data) {
+        super(name, GgmlType.Q3_K, rows, cols, data);
+    }
+
+    @Override
+    void dotRows(int row, int count, float[] x, int xOff, float[] out, int outOff) {
+        for (int r = 0; r < count; r++) {
+            out[outOff + r] = rowTimesToken(row + r, x, xOff);
+        }
+    }
+
+    private float rowTimesToken(int row, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(FloatKernels.F);
+        int[] scales = new int[16];
+        for (int b = 0; b < cols / 256; b++) {
+            long at = row * rowBytes + (long) b * type.typeSize;
+            float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + Q3KCodec.D_OFFSET));
+            unpackScales(at + Q3KCodec.SCALES_OFFSET, scales);
+            long mask = at + Q3KCodec.HMASK_OFFSET;
+            IntVector m0 = eightBytes(mask);
+            IntVector m1 = eightBytes(mask + 8);
+            IntVector m2 = eightBytes(mask + 16);
+            IntVector m3 = eightBytes(mask + 24);
+            for (int half = 0; half < 2; half++) {
+                long qs = at + Q3KCodec.QS_OFFSET + 32L * half;
+                IntVector q0 = eightBytes(qs);
+                IntVector q1 = eightBytes(qs + 8);
+                IntVector q2 = eightBytes(qs + 16);
+                IntVector q3 = eightBytes(qs + 24);
+                for (int plane = 0; plane < 4; plane++) {
+                    int sub = 8 * half + 2 * plane;
+                    int c = xOff + b * 256 + 128 * half + 32 * plane;
+                    int shift = 2 * plane;
+                    int bit = 4 * half + plane;
+                    float dl0 = d * scales[sub];
+                    float dl1 = d * scales[sub + 1];
+                    acc = values(q0, m0, shift, bit, dl0).fma(FloatVector.fromArray(FloatKernels.F, x, c), acc);
+                    acc = values(q1, m1, shift, bit, dl0).fma(FloatVector.fromArray(FloatKernels.F, x, c + 8), acc);
+                    acc = values(q2, m2, shift, bit, dl1).fma(FloatVector.fromArray(FloatKernels.F, x, c + 16), acc);
+                    acc = values(q3, m3, shift, bit, dl1).fma(FloatVector.fromArray(FloatKernels.F, x, c + 24), acc);
+                }
+            }
+        }
+        return FloatKernels.sumLanes(acc);
+    }
+
+    /**
+     * The 16 signed 6-bit scales of the 12 bytes at {@code at}, as {@link KPacking#signedScale6x16} reads them one
+     * by one, from two loads: low nibbles of bytes 0-7 then their high nibbles, 2-bit high parts in bytes 8-11.
+     */
+    private void unpackScales(long at, int[] dst) {
+        long low = data.get(LONG_LE, at);
+        int high = data.get(INT_LE, at + 8);
+        for (int j = 0; j < 16; j++) {
+            int lowBits = (int) (low >>> (8 * (j & 7) + 4 * (j >> 3))) & 0xF;
+            int highBits = (high >>> (8 * (j & 3) + 2 * (j >> 2))) & 3;
+            dst[j] = (lowBits | highBits << 4) - 32;
+        }
+    }
+
+    /** {@code dl·(q − 4 + 4·h)} for the 2-bit levels at {@code shift} and the mask bits at {@code bit}. */
+    private static FloatVector values(IntVector bytes, IntVector mask, int shift, int bit, float dl) {
+        IntVector q = bytes.lanewise(VectorOperators.ASHR, shift).and(3)
+                .add(mask.lanewise(VectorOperators.LSHR, bit).and(1).lanewise(VectorOperators.LSHL, 2)).sub(4);
+        return ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(dl);
+    }
+}
