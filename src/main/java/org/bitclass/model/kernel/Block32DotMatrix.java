@@ -88,7 +88,7 @@ final class Block32DotMatrix extends IntegerDotMatrix {
                         .add(odd.mul(ShortVector.fromArray(SHORTS, x.pairedLevels, b * 32 + 16)));
                 float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at));
                 acc = ((FloatVector) LaneOrder.adjacentPairSums(pairs).convert(VectorOperators.I2F, 0))
-                        .fma(LaneOrder.broadcast(d * x.scales[b]), acc);
+                        .fma(FloatVector.broadcast(LaneOrder.S, d * x.scales[b]), acc);
             }
             out[row + r] = LaneOrder.sum(acc);
         }
@@ -102,8 +102,8 @@ final class Block32DotMatrix extends IntegerDotMatrix {
         for (int b = 0; b < blocks; b++) {
             long at = row * rowBytes + (long) b * type.typeSize;
             ByteVector stored = SplitNibbles.load(data, at + SCALE_BYTES);
-            IntVector lowLanes = SplitNibbles.lanes(SplitNibbles.lowHalf(stored, table), x.pairedLevels, b * 32, 0);
-            IntVector highLanes = SplitNibbles.lanes(SplitNibbles.highHalf(stored, table), x.pairedLevels, b * 32, 1);
+            IntVector lowLanes = SplitNibbles.lanes(SplitNibbles.half(stored, table, 0), x.pairedLevels, b * 32, 0);
+            IntVector highLanes = SplitNibbles.lanes(SplitNibbles.half(stored, table, 1), x.pairedLevels, b * 32, 1);
             FloatVector scale = FloatVector.broadcast(SplitNibbles.HALF,
                     Float.float16ToFloat(data.get(Half.SHORT_LE, at)) * x.scales[b]);
             low = SplitNibbles.toFloats(lowLanes).fma(scale, low);
@@ -118,8 +118,8 @@ final class Block32DotMatrix extends IntegerDotMatrix {
         for (int b = 0; b < blocks; b++) {
             long at = row * rowBytes + (long) b * type.typeSize;
             ByteVector stored = SplitNibbles.load(data, at + SCALE_BYTES);
-            int sum = SplitNibbles.lanes(SplitNibbles.lowHalf(stored, table), x.pairedLevels, b * 32, 0)
-                    .add(SplitNibbles.lanes(SplitNibbles.highHalf(stored, table), x.pairedLevels, b * 32, 1))
+            int sum = SplitNibbles.lanes(SplitNibbles.half(stored, table, 0), x.pairedLevels, b * 32, 0)
+                    .add(SplitNibbles.lanes(SplitNibbles.half(stored, table, 1), x.pairedLevels, b * 32, 1))
                     .reduceLanes(VectorOperators.ADD);
             acc = Math.fma((float) sum, Float.float16ToFloat(data.get(Half.SHORT_LE, at)) * x.scales[b], acc);
         }

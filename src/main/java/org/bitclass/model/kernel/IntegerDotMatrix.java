@@ -73,7 +73,7 @@ abstract class IntegerDotMatrix extends WeightMatrix {
             for (int r = r0; r < r0 + 4; r++) {
                 FloatVector lanes = FloatVector.fromArray(LaneOrder.S, tile.sums, LevelTile.pair(r, k));
                 int s = LevelTile.stateOf(r, k);
-                lanes.fma(LaneOrder.broadcast(tile.d[r * blocks + b] * xd),
+                lanes.fma(FloatVector.broadcast(LaneOrder.S, tile.d[r * blocks + b] * xd),
                         FloatVector.fromArray(LaneOrder.S, tile.state, s)).intoArray(tile.state, s);
             }
         }

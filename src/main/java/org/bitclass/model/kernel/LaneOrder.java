@@ -98,10 +98,6 @@ final class LaneOrder {
         a3.intoArray(sums, 48);
     }
 
-    static FloatVector broadcast(float v) {
-        return FloatVector.broadcast(S, v);
-    }
-
     /** Lane 2j holds {@code v[2j] + v[2j+1]} (odd lanes hold the same sums). */
     static FloatVector neighbourSums(FloatVector v) {
         return v.add(v.rearrange(SWAP_NEIGHBOURS));

@@ -117,7 +117,7 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
                         .add(oddScales.mul(FloatVector.fromArray(LaneOrder.S, x.halfSums, h + 8))).mul(32f);
                 FloatVector lanes = ((FloatVector) groups.convert(VectorOperators.I2F, 0)).sub(offset);
                 float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + Q6KCodec.D_OFFSET));
-                acc = lanes.fma(LaneOrder.broadcast(x.scales[b] * d), acc);
+                acc = lanes.fma(FloatVector.broadcast(LaneOrder.S, x.scales[b] * d), acc);
             }
             out[row + r] = LaneOrder.sum(acc);
         }
@@ -142,7 +142,7 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
                         .add(FloatVector.fromArray(LaneOrder.S, tile.coeffs, c + 8).mul(sumsOdd))
                         .mul(32f);
                 int s = LevelTile.stateOf(r, k);
-                sb.sub(offset).fma(LaneOrder.broadcast(x.scales[tb] * tile.d[rb]),
+                sb.sub(offset).fma(FloatVector.broadcast(LaneOrder.S, x.scales[tb] * tile.d[rb]),
                         FloatVector.fromArray(LaneOrder.S, tile.state, s)).intoArray(tile.state, s);
             }
         }

@@ -121,8 +121,8 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
             float yd = x.scales[b];
             float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.D_OFFSET));
             float dmin = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.DMIN_OFFSET));
-            scaleLanes = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(LaneOrder.broadcast(yd * d), scaleLanes);
-            minLanes = LaneOrder.neighbourSums(minProducts).fma(LaneOrder.broadcast(-yd * dmin), minLanes);
+            scaleLanes = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(LaneOrder.S, yd * d), scaleLanes);
+            minLanes = LaneOrder.neighbourSums(minProducts).fma(FloatVector.broadcast(LaneOrder.S, -yd * dmin), minLanes);
         }
         return LaneOrder.sum(scaleLanes)
                 + ((minLanes.lane(0) + minLanes.lane(4)) + (minLanes.lane(2) + minLanes.lane(6)));
@@ -132,18 +132,20 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
     private float fiveBitRowTimesToken(int row, Q8Activations x) {
         int[] scales = new int[8];
         int[] mins = new int[8];
+        int[] blockSums = new int[8];
         FloatVector scaleLanes = FloatVector.zero(LaneOrder.S);
         float minTerm = 0;
         for (int b = 0; b < blocks; b++) {
             long at = row * rowBytes + (long) b * type.typeSize;
             KPacking.unpackScaleMin6(data, at + ScaleMinKCodec.SCALES_OFFSET, scales, mins);
-            IntVector sums = fiveBitBlockSums(at, x.pairedLevels, b * 256, scales);
+            fiveBitBlockSums(at, x.pairedLevels, b * 256, scales, blockSums);
+            IntVector sums = IntVector.fromArray(INTS, blockSums, 0);
             FloatVector minProducts = ((FloatVector) IntVector.fromArray(INTS, mins, 0).convert(VectorOperators.I2F, 0))
                     .mul(FloatVector.fromArray(LaneOrder.S, x.subSums, b * 8));
             float yd = x.scales[b];
             float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.D_OFFSET));
             float dmin = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.DMIN_OFFSET));
-            scaleLanes = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(LaneOrder.broadcast(yd * d), scaleLanes);
+            scaleLanes = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(LaneOrder.S, yd * d), scaleLanes);
             minTerm = Math.fma(-yd * dmin, LaneOrder.evenLanesSum(LaneOrder.neighbourSums(minProducts)), minTerm);
         }
         return LaneOrder.sum(scaleLanes) + minTerm;
@@ -169,11 +171,14 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
     }
 
     /**
-     * As {@link #blockSums} for Q5_K, the fifth bits ORed into the nibbles. A separate method: one method with a
-     * flag for the fifth bits is too large for C2 to inline, so the flag stayed a branch and Q4_K's kernel ran at
-     * 0.175 rather than 0.113 ns per weight.
+     * As {@link #blockSums} for Q5_K, the fifth bits ORed into the nibbles, written to {@code dst} rather than
+     * returned. A separate method: one method with a flag for the fifth bits is too large for C2 to inline, so the
+     * flag stayed a branch and Q4_K's kernel ran at 0.175 rather than 0.113 ns per weight. This one is past C2's
+     * 325-byte limit for inlining a hot method too, and a vector returned from a call that is not inlined is
+     * boxed: 3 MB of garbage per 1024 × 3072 product and up to 0.35 ns per weight. Eight ints through memory cost
+     * nothing next to that.
      */
-    private IntVector fiveBitBlockSums(long at, short[] paired, int x0, int[] scales) {
+    private void fiveBitBlockSums(long at, short[] paired, int x0, int[] scales, int[] dst) {
         IntVector acc = IntVector.zero(INTS);
         for (int pair = 0; pair < 4; pair++) {
             ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at + Q5KCodec.QS_OFFSET + 32L * pair,
@@ -195,7 +200,7 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
             acc = LaneOrder.adjacentPairSums(sum0).mul(scales[2 * pair]).add(acc);
             acc = LaneOrder.adjacentPairSums(sum1).mul(scales[2 * pair + 1]).add(acc);
         }
-        return acc;
+        acc.intoArray(dst, 0);
     }
 
     /**
@@ -222,14 +227,14 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
                     state[s + 1] = Math.fma(LaneOrder.evenLanesSum(prods), tile.dmin[rb] * yd, state[s + 1]);
                     continue;
                 }
-                sb.fma(LaneOrder.broadcast(yd * tile.d[rb]), FloatVector.fromArray(LaneOrder.S, state, s))
+                sb.fma(FloatVector.broadcast(LaneOrder.S, yd * tile.d[rb]), FloatVector.fromArray(LaneOrder.S, state, s))
                         .intoArray(state, s);
                 float dmin = -yd * tile.dmin[rb];
                 int mt = s + LaneOrder.LANES;
                 if (fiveBit) {
                     state[mt] = Math.fma(dmin, LaneOrder.evenLanesSum(prods), state[mt]);
                 } else {
-                    prods.fma(LaneOrder.broadcast(dmin), FloatVector.fromArray(LaneOrder.S, state, mt))
+                    prods.fma(FloatVector.broadcast(LaneOrder.S, dmin), FloatVector.fromArray(LaneOrder.S, state, mt))
                             .intoArray(state, mt);
                 }
             }
