@@ -114,7 +114,7 @@ abstract class IntegerDotMatrix extends WeightMatrix {
     }
 
     @Override
-    final Object inputFormat() {
+    final Object inputFormat(int nTokens) {
         return activations;
     }
 

@@ -1,0 +1,125 @@
+package org.bitclass.model.kernel;
+
+import org.bitclass.gguf.GgmlType;
+import org.bitclass.gguf.TensorInfo;
+import org.bitclass.quant.QuantCodec;
+import org.bitclass.quant.QuantRegistry;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+/** The opt-in float path for batches of quantized weights ({@link QuantizedBatches#FLOAT}). */
+class FloatBatchMatrixTest {
+
+    /** Not a multiple of the row tiles, so the last tile is partial. */
+    private static final int ROWS = 37;
+    private static final int TOKENS = 2 * FloatBatchMatrix.MIN_BATCH + 1;
+
+    private static WeightMatrix randomMatrix(GgmlType type, int cols, QuantizedBatches batches, Arena arena) {
+        SplittableRandom r = new SplittableRandom(cols + type.ordinal());
+        QuantCodec codec = QuantRegistry.codec(type);
+        MemorySegment data = arena.allocate(type.bytesFor((long) ROWS * cols));
+        float[] row = new float[cols];
+        for (int i = 0; i < ROWS; i++) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = (float) (r.nextGaussian() * (j % 37 == 0 ? 6 : 1));
+            }
+            codec.quantizeRow(row, 0, cols, null, data, i * type.bytesFor(cols));
+        }
+        return WeightMatrix.of(new TensorInfo("blk.0.ffn_up.weight", new long[] {cols, ROWS}, type, 0), data, batches);
+    }
+
+    private static float[] randomTokens(int n, int cols) {
+        SplittableRandom r = new SplittableRandom(n);
+        float[] x = new float[n * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * (i % 53 == 0 ? 10 : 1));
+        }
+        return x;
+    }
+
+    /** Tokens {@code [from, to)} of {@code x}, each {@code cols} values, as a batch of their own. */
+    private static float[] tokens(float[] x, int cols, int from, int to) {
+        return Arrays.copyOfRange(x, from * cols, to * cols);
+    }
+
+    /** Every token of a float batch gets the bits it gets in any other batch of at least MIN_BATCH tokens. */
+    @ParameterizedTest
+    @CsvSource({"Q8_0, 512", "Q8_0, 96"})
+    void aTokenGetsTheSameBitsInEveryFloatBatch(GgmlType type, int cols) {
+        try (Arena arena = Arena.ofConfined()) {
+            WeightMatrix w = randomMatrix(type, cols, QuantizedBatches.FLOAT, arena);
+            float[] x = randomTokens(TOKENS, cols);
+            float[] all = TileByTile.multiply(w, x, TOKENS);
+            int min = FloatBatchMatrix.MIN_BATCH;
+            for (int from : new int[] {0, 3, TOKENS - min - 1, TOKENS - min}) {
+                int n = from < 3 ? min : TOKENS - from;
+                float[] part = TileByTile.multiply(w, tokens(x, cols, from, from + n), n);
+                assertThat(part).as("tokens %d..%d", from, from + n)
+                        .isEqualTo(Arrays.copyOfRange(all, from * ROWS, (from + n) * ROWS));
+            }
+        }
+    }
+
+    /**
+     * The float path matches Σ decoded weight · activation in double within float rounding: each lane sums
+     * {@code cols / LANES} products, then the lanes are added, so the error stays within that many roundings of
+     * Σ|w·x|.
+     */
+    @ParameterizedTest
+    @CsvSource({"Q8_0, 512", "Q8_0, 96"})
+    void matchesDoublePrecisionProductsOfTheDecodedWeights(GgmlType type, int cols) {
+        try (Arena arena = Arena.ofConfined()) {
+            WeightMatrix w = randomMatrix(type, cols, QuantizedBatches.FLOAT, arena);
+            float[] x = randomTokens(TOKENS, cols);
+            float[] out = TileByTile.multiply(w, x, TOKENS);
+            float[] decoded = new float[ROWS * cols];
+            w.decodeRows(0, ROWS, decoded, 0);
+            double roundings = (cols / FloatKernels.LANES + FloatKernels.LANES + 1) * Math.ulp(1f) / 2;
+            for (int t = 0; t < TOKENS; t++) {
+                for (int r = 0; r < ROWS; r++) {
+                    double exact = 0;
+                    double scale = 0;
+                    for (int i = 0; i < cols; i++) {
+                        double p = (double) decoded[r * cols + i] * x[t * cols + i];
+                        exact += p;
+                        scale += Math.abs(p);
+                    }
+                    assertThat((double) out[t * ROWS + r]).as("row %d token %d", r, t)
+                            .isCloseTo(exact, offset(roundings * scale));
+                }
+            }
+        }
+    }
+
+    /** Below MIN_BATCH tokens the float option changes nothing: the exact kernels' bits. */
+    @ParameterizedTest
+    @CsvSource({"Q8_0, 512, 1", "Q8_0, 512, 2", "Q8_0, 96, 15"})
+    void smallBatchesKeepTheExactBits(GgmlType type, int cols, int n) {
+        try (Arena arena = Arena.ofConfined()) {
+            WeightMatrix exact = randomMatrix(type, cols, QuantizedBatches.EXACT, arena);
+            WeightMatrix floats = randomMatrix(type, cols, QuantizedBatches.FLOAT, arena);
+            float[] x = randomTokens(n, cols);
+            assertThat(TileByTile.multiply(floats, x, n)).isEqualTo(TileByTile.multiply(exact, x, n));
+        }
+    }
+
+    /** Types without a measured gain keep their exact matrix whatever the option says. */
+    @ParameterizedTest
+    @CsvSource({"Q6_K", "BF16", "F32"})
+    void otherTypesIgnoreTheOption(GgmlType type) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(type.bytesFor(256L * 4));
+            WeightMatrix w = WeightMatrix.of(new TensorInfo("w", new long[] {256, 4}, type, 0), data,
+                    QuantizedBatches.FLOAT);
+            assertThat(w).isNotInstanceOf(FloatBatchMatrix.class);
+        }
+    }
+}
