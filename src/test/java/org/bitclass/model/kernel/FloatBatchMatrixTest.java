@@ -52,7 +52,7 @@ class FloatBatchMatrixTest {
 
     /** Every token of a float batch gets the bits it gets in any other batch of at least MIN_BATCH tokens. */
     @ParameterizedTest
-    @CsvSource({"Q8_0, 512", "Q8_0, 96"})
+    @CsvSource({"Q8_0, 512", "Q8_0, 96", "Q4_0, 512", "IQ4_NL, 128", "IQ4_XS, 512"})
     void aTokenGetsTheSameBitsInEveryFloatBatch(GgmlType type, int cols) {
         try (Arena arena = Arena.ofConfined()) {
             WeightMatrix w = randomMatrix(type, cols, QuantizedBatches.FLOAT, arena);
@@ -74,7 +74,7 @@ class FloatBatchMatrixTest {
      * Σ|w·x|.
      */
     @ParameterizedTest
-    @CsvSource({"Q8_0, 512", "Q8_0, 96"})
+    @CsvSource({"Q8_0, 512", "Q8_0, 96", "Q4_0, 512", "IQ4_NL, 128", "IQ4_XS, 512"})
     void matchesDoublePrecisionProductsOfTheDecodedWeights(GgmlType type, int cols) {
         try (Arena arena = Arena.ofConfined()) {
             WeightMatrix w = randomMatrix(type, cols, QuantizedBatches.FLOAT, arena);
@@ -101,7 +101,7 @@ class FloatBatchMatrixTest {
 
     /** Below MIN_BATCH tokens the float option changes nothing: the exact kernels' bits. */
     @ParameterizedTest
-    @CsvSource({"Q8_0, 512, 1", "Q8_0, 512, 2", "Q8_0, 96, 15"})
+    @CsvSource({"Q8_0, 512, 1", "Q8_0, 512, 2", "Q8_0, 96, 15", "Q4_0, 512, 15", "IQ4_XS, 256, 1", "IQ4_XS, 256, 7"})
     void smallBatchesKeepTheExactBits(GgmlType type, int cols, int n) {
         try (Arena arena = Arena.ofConfined()) {
             WeightMatrix exact = randomMatrix(type, cols, QuantizedBatches.EXACT, arena);
@@ -113,7 +113,7 @@ class FloatBatchMatrixTest {
 
     /** Types without a measured gain keep their exact matrix whatever the option says. */
     @ParameterizedTest
-    @CsvSource({"Q6_K", "BF16", "F32"})
+    @CsvSource({"Q4_K", "Q5_K", "Q6_K", "Q3_K", "BF16", "F32"})
     void otherTypesIgnoreTheOption(GgmlType type) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(type.bytesFor(256L * 4));
