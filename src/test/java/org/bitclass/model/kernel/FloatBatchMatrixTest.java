@@ -2,13 +2,10 @@ package org.bitclass.model.kernel;
 
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.gguf.TensorInfo;
-import org.bitclass.quant.QuantCodec;
-import org.bitclass.quant.QuantRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -24,30 +21,23 @@ class FloatBatchMatrixTest {
 
     private static WeightMatrix randomMatrix(GgmlType type, int cols, QuantizedBatches batches, Arena arena) {
         SplittableRandom r = new SplittableRandom(cols + type.ordinal());
-        QuantCodec codec = QuantRegistry.codec(type);
-        MemorySegment data = arena.allocate(type.bytesFor((long) ROWS * cols));
-        float[] row = new float[cols];
-        for (int i = 0; i < ROWS; i++) {
-            for (int j = 0; j < cols; j++) {
-                row[j] = (float) (r.nextGaussian() * (j % 37 == 0 ? 6 : 1));
-            }
-            codec.quantizeRow(row, 0, cols, null, data, i * type.bytesFor(cols));
-        }
-        return WeightMatrix.of(new TensorInfo("blk.0.ffn_up.weight", new long[] {cols, ROWS}, type, 0), data, batches);
+        return WeightMatrix.of(new TensorInfo("blk.0.ffn_up.weight", new long[] {cols, ROWS}, type, 0),
+                RandomWeights.quantized(type, ROWS, cols, r, arena), batches);
     }
 
-    private static float[] randomTokens(int n, int cols) {
-        SplittableRandom r = new SplittableRandom(n);
-        float[] x = new float[n * cols];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (r.nextGaussian() * (i % 53 == 0 ? 10 : 1));
-        }
-        return x;
-    }
+    /** A float-path matrix, a batch of {@link #TOKENS} and their product. */
+    private record Batch(WeightMatrix w, int cols, float[] x, float[] out) {
 
-    /** Tokens {@code [from, to)} of {@code x}, each {@code cols} values, as a batch of their own. */
-    private static float[] tokens(float[] x, int cols, int from, int to) {
-        return Arrays.copyOfRange(x, from * cols, to * cols);
+        static Batch of(GgmlType type, int cols, Arena arena) {
+            WeightMatrix w = randomMatrix(type, cols, QuantizedBatches.FLOAT, arena);
+            float[] x = RandomWeights.activations(TOKENS * cols, new SplittableRandom(cols));
+            return new Batch(w, cols, x, TileByTile.multiply(w, x, TOKENS));
+        }
+
+        /** Tokens {@code [from, from+n)} multiplied as a batch of their own. */
+        float[] part(int from, int n) {
+            return TileByTile.multiply(w, Arrays.copyOfRange(x, from * cols, (from + n) * cols), n);
+        }
     }
 
     /** Every token of a float batch gets the bits it gets in any other batch of at least MIN_BATCH tokens. */
@@ -55,15 +45,12 @@ class FloatBatchMatrixTest {
     @CsvSource({"Q8_0, 512", "Q8_0, 96", "Q4_0, 512", "IQ4_NL, 128", "IQ4_XS, 512"})
     void aTokenGetsTheSameBitsInEveryFloatBatch(GgmlType type, int cols) {
         try (Arena arena = Arena.ofConfined()) {
-            WeightMatrix w = randomMatrix(type, cols, QuantizedBatches.FLOAT, arena);
-            float[] x = randomTokens(TOKENS, cols);
-            float[] all = TileByTile.multiply(w, x, TOKENS);
+            Batch b = Batch.of(type, cols, arena);
             int min = FloatBatchMatrix.MIN_BATCH;
             for (int from : new int[] {0, 3, TOKENS - min - 1, TOKENS - min}) {
                 int n = from < 3 ? min : TOKENS - from;
-                float[] part = TileByTile.multiply(w, tokens(x, cols, from, from + n), n);
-                assertThat(part).as("tokens %d..%d", from, from + n)
-                        .isEqualTo(Arrays.copyOfRange(all, from * ROWS, (from + n) * ROWS));
+                assertThat(b.part(from, n)).as("tokens %d..%d", from, from + n)
+                        .isEqualTo(Arrays.copyOfRange(b.out(), from * ROWS, (from + n) * ROWS));
             }
         }
     }
@@ -77,22 +64,20 @@ class FloatBatchMatrixTest {
     @CsvSource({"Q8_0, 512", "Q8_0, 96", "Q4_0, 512", "IQ4_NL, 128", "IQ4_XS, 512"})
     void matchesDoublePrecisionProductsOfTheDecodedWeights(GgmlType type, int cols) {
         try (Arena arena = Arena.ofConfined()) {
-            WeightMatrix w = randomMatrix(type, cols, QuantizedBatches.FLOAT, arena);
-            float[] x = randomTokens(TOKENS, cols);
-            float[] out = TileByTile.multiply(w, x, TOKENS);
+            Batch b = Batch.of(type, cols, arena);
             float[] decoded = new float[ROWS * cols];
-            w.decodeRows(0, ROWS, decoded, 0);
+            b.w().decodeRows(0, ROWS, decoded, 0);
             double roundings = (cols / FloatKernels.LANES + FloatKernels.LANES + 1) * Math.ulp(1f) / 2;
             for (int t = 0; t < TOKENS; t++) {
                 for (int r = 0; r < ROWS; r++) {
                     double exact = 0;
                     double scale = 0;
                     for (int i = 0; i < cols; i++) {
-                        double p = (double) decoded[r * cols + i] * x[t * cols + i];
+                        double p = (double) decoded[r * cols + i] * b.x()[t * cols + i];
                         exact += p;
                         scale += Math.abs(p);
                     }
-                    assertThat((double) out[t * ROWS + r]).as("row %d token %d", r, t)
+                    assertThat((double) b.out()[t * ROWS + r]).as("row %d token %d", r, t)
                             .isCloseTo(exact, offset(roundings * scale));
                 }
             }
@@ -106,7 +91,7 @@ class FloatBatchMatrixTest {
         try (Arena arena = Arena.ofConfined()) {
             WeightMatrix exact = randomMatrix(type, cols, QuantizedBatches.EXACT, arena);
             WeightMatrix floats = randomMatrix(type, cols, QuantizedBatches.FLOAT, arena);
-            float[] x = randomTokens(n, cols);
+            float[] x = RandomWeights.activations(n * cols, new SplittableRandom(n));
             assertThat(TileByTile.multiply(floats, x, n)).isEqualTo(TileByTile.multiply(exact, x, n));
         }
     }
@@ -116,9 +101,8 @@ class FloatBatchMatrixTest {
     @CsvSource({"Q4_K", "Q5_K", "Q6_K", "Q3_K", "BF16", "F32"})
     void otherTypesIgnoreTheOption(GgmlType type) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment data = arena.allocate(type.bytesFor(256L * 4));
-            WeightMatrix w = WeightMatrix.of(new TensorInfo("w", new long[] {256, 4}, type, 0), data,
-                    QuantizedBatches.FLOAT);
+            WeightMatrix w = WeightMatrix.of(new TensorInfo("w", new long[] {256, 4}, type, 0),
+                    arena.allocate(type.bytesFor(256L * 4)), QuantizedBatches.FLOAT);
             assertThat(w).isNotInstanceOf(FloatBatchMatrix.class);
         }
     }
