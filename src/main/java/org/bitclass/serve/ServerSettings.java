@@ -43,6 +43,7 @@ public record ServerSettings(String host, int port, int parallel, int contextPer
                 batches);
     }
 
+    /** These settings with quantized prompt batches multiplied as {@code b} says ({@code --float-batches}). */
     public ServerSettings withBatches(QuantizedBatches b) {
         return new ServerSettings(host, port, parallel, contextPerSlot, threads, apiKey, queueLength, maxBodyBytes,
                 bodyMillis, b);
