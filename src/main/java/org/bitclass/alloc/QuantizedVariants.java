@@ -5,6 +5,7 @@ import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
 import org.bitclass.model.LanguageModel;
 import org.bitclass.model.Models;
+import org.bitclass.model.kernel.QuantizedBatches;
 import org.bitclass.quant.Imatrix;
 import org.bitclass.quant.TensorQuantizer;
 
@@ -49,7 +50,7 @@ final class QuantizedVariants implements AutoCloseable {
                     gguf.replace(t.name(), e.getValue(), quantize(gguf, t, e.getValue()));
                 }
             }
-            return Models.open(gguf, threads);
+            return Models.open(gguf, threads, QuantizedBatches.EXACT);
         } catch (RuntimeException e) {
             gguf.close();
             throw e;

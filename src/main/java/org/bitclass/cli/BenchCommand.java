@@ -42,6 +42,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, description = "worker threads (default: available processors)")
     Integer threads;
 
+    @Mixin
+    FloatBatchesOption floatBatches;
+
     @Override
     public Integer call() throws IOException {
         OptionChecks.atLeast("--n-prompt", nPrompt, 0);
@@ -54,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
         int nThreads = threads != null ? threads : Models.defaultThreads();
         OptionChecks.atLeast("--threads", nThreads, 1);
         Path model = modelArgument.path();
-        try (LanguageModel m = Models.open(model, nThreads)) {
+        try (LanguageModel m = Models.open(model, nThreads, floatBatches.batches())) {
             Session session = m.newSession(Math.max(1, Math.max(nPrompt, nGen)));
             SplittableRandom random = new SplittableRandom(42);
             System.out.printf(Locale.ROOT, "| %-30s | %10s | %7s | %-6s | %12s | %20s | %6s |%n",

@@ -63,6 +63,9 @@ public final class ChatCommand implements Callable<Integer> {
     int threads = Models.defaultThreads();
 
     @Mixin
+    FloatBatchesOption floatBatches;
+
+    @Mixin
     SamplingOptions sampling;
 
     private final AtomicBoolean replying = new AtomicBoolean();
@@ -101,7 +104,7 @@ public final class ChatCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Conversation conversation = new Conversation(template, extra, tokenizer);
         conversation.reset(system);
-        try (LanguageModel lm = Models.open(model, threads)) {
+        try (LanguageModel lm = Models.open(model, threads, floatBatches.batches())) {
             int ctx = contextSize != null ? contextSize : Math.min(lm.contextLength(), 8192);
             Generator generator = new Generator(lm.newSession(ctx), tokenizer);
             if (message != null) {

@@ -47,6 +47,9 @@ public final class GenerateCommand implements Callable<Integer> {
     int threads = Models.defaultThreads();
 
     @Mixin
+    FloatBatchesOption floatBatches;
+
+    @Mixin
     SamplingOptions sampling;
 
     @Override
@@ -60,7 +63,7 @@ public final class GenerateCommand implements Callable<Integer> {
         Path model = modelArgument.path();
         String text = prompt.read();
         Tokenizer tokenizer = Tokenizer.open(model);
-        try (LanguageModel lm = Models.open(model, threads)) {
+        try (LanguageModel lm = Models.open(model, threads, floatBatches.batches())) {
             int ctx = contextSize != null ? contextSize : Math.min(lm.contextLength(), 4096);
             int[] tokens = tokenizer.encode(text, true, true);
             Generator generator = new Generator(lm.newSession(ctx), tokenizer);

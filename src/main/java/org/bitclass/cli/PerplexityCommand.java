@@ -78,6 +78,9 @@ public final class PerplexityCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "worker threads (default: available processors)")
     Integer threads;
 
+    @Mixin
+    FloatBatchesOption floatBatches;
+
     @ArgGroup(exclusive = true)
     BaseFile base;
 
@@ -288,7 +291,8 @@ public final class PerplexityCommand implements Callable<Integer> {
     }
 
     private LanguageModel open(int ctx) throws IOException {
-        LanguageModel lm = Models.open(model, threads != null ? threads : Models.defaultThreads());
+        LanguageModel lm = Models.open(model, threads != null ? threads : Models.defaultThreads(),
+                floatBatches.batches());
         if (ctx > lm.contextLength()) {
             info("warning: the model was trained on only " + lm.contextLength() + " context tokens (" + ctx
                     + " specified)");

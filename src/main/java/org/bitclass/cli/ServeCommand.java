@@ -5,6 +5,7 @@ import org.bitclass.serve.ApiServer;
 import org.bitclass.serve.ServerSettings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -54,6 +55,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
     int threads = Models.defaultThreads();
 
+    @Mixin
+    FloatBatchesOption floatBatches;
+
     private static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
 
     @Override
@@ -67,7 +71,8 @@ public final class ServeCommand implements Callable<Integer> {
         if (System.getProperty(MAX_REQUEST_SECONDS) == null) {
             System.setProperty(MAX_REQUEST_SECONDS, "60");
         }
-        ServerSettings settings = ServerSettings.of(host, port, parallel, contextPerSlot, threads, apiKey);
+        ServerSettings settings = ServerSettings.of(host, port, parallel, contextPerSlot, threads, apiKey)
+                .withBatches(floatBatches.batches());
         ApiServer server = source.model != null ? ApiServer.ofModel(source.model, settings)
                 : ApiServer.ofFolder(source.folder, settings);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));

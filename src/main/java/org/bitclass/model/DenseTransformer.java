@@ -2,6 +2,7 @@ package org.bitclass.model;
 
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
+import org.bitclass.model.kernel.QuantizedBatches;
 import org.bitclass.model.kernel.WeightMatrix;
 import org.bitclass.model.kernel.WorkerPool;
 
@@ -27,12 +28,15 @@ public final class DenseTransformer extends Transformer {
     private final Rope rope;
     private final Layer[] layers;
 
-    /** Takes ownership of {@code gguf} and {@code pool}: closing the model closes both. */
-    public DenseTransformer(GgufModel gguf, WorkerPool pool) {
+    /**
+     * Takes ownership of {@code gguf} and {@code pool}: closing the model closes both. {@code batches} says how
+     * batches of quantized weights are multiplied.
+     */
+    public DenseTransformer(GgufModel gguf, WorkerPool pool, QuantizedBatches batches) {
         TensorInfo embd = gguf.tensor("token_embd.weight");
         ModelConfig config = ModelConfig.read(gguf.metadata(), Math.toIntExact(embd.rows()));
-        ModelTensors tensors = new ModelTensors(gguf);
-        super(gguf, pool, tensors, WeightMatrix.of(embd, gguf.data(embd)), config.nEmbd(), config.nVocab(),
+        ModelTensors tensors = new ModelTensors(gguf, batches);
+        super(gguf, pool, tensors, WeightMatrix.of(embd, gguf.data(embd), batches), config.nEmbd(), config.nVocab(),
                 config.contextLength(), config.rmsEps());
         this.config = config;
         this.rope = new Rope(config.architecture().ropeStyle, config.ropeDims(), config.ropeFreqBase(),

@@ -3,6 +3,7 @@ package org.bitclass.model;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
+import org.bitclass.model.kernel.QuantizedBatches;
 import org.bitclass.model.kernel.WeightMatrix;
 
 import java.lang.foreign.ValueLayout;
@@ -18,9 +19,11 @@ final class ModelTensors {
     private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final GgufModel gguf;
+    private final QuantizedBatches batches;
 
-    ModelTensors(GgufModel gguf) {
+    ModelTensors(GgufModel gguf, QuantizedBatches batches) {
         this.gguf = gguf;
+        this.batches = batches;
     }
 
     boolean has(String name) {
@@ -39,7 +42,7 @@ final class ModelTensors {
     WeightMatrix matrix(String name, int cols, int rows) {
         TensorInfo t = tensor(name);
         checkShape(t, cols, rows);
-        return WeightMatrix.of(t, gguf.data(t));
+        return WeightMatrix.of(t, gguf.data(t), batches);
     }
 
     /** An F32 vector of {@code n} values. */

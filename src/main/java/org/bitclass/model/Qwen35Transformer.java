@@ -2,6 +2,7 @@ package org.bitclass.model;
 
 import org.bitclass.gguf.GgufModel;
 import org.bitclass.gguf.TensorInfo;
+import org.bitclass.model.kernel.QuantizedBatches;
 import org.bitclass.model.kernel.WorkerPool;
 
 import java.util.ArrayList;
@@ -39,11 +40,14 @@ public final class Qwen35Transformer extends Transformer {
     private final Layer[] layers;
     private final List<MtpBlock> mtpBlocks = new ArrayList<>();
 
-    /** Takes ownership of {@code gguf} and {@code pool}: closing the model closes both. */
-    public Qwen35Transformer(GgufModel gguf, WorkerPool pool) {
+    /**
+     * Takes ownership of {@code gguf} and {@code pool}: closing the model closes both. {@code batches} says how
+     * batches of quantized weights are multiplied.
+     */
+    public Qwen35Transformer(GgufModel gguf, WorkerPool pool, QuantizedBatches batches) {
         TensorInfo embd = gguf.tensor("token_embd.weight");
         Qwen35Config config = Qwen35Config.read(gguf.metadata(), Math.toIntExact(embd.rows()));
-        ModelTensors tensors = new ModelTensors(gguf);
+        ModelTensors tensors = new ModelTensors(gguf, batches);
         super(gguf, pool, tensors, tensors.matrix("token_embd.weight", config.nEmbd(), config.nVocab()),
                 config.nEmbd(), config.nVocab(), config.contextLength(), config.rmsEps());
         this.config = config;

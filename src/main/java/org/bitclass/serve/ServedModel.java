@@ -40,7 +40,7 @@ final class ServedModel implements AutoCloseable {
             String source = gguf.metadata().getString("tokenizer.chat_template", null);
             template = source == null ? null : ChatTemplate.compile(source);
         }
-        LanguageModel model = Models.open(path, settings.threads());
+        LanguageModel model = Models.open(path, settings.threads(), settings.batches());
         try {
             int ctx = settings.contextPerSlot() > 0 ? settings.contextPerSlot() : Math.min(model.contextLength(), 4096);
             Scheduler scheduler = new Scheduler(model, tokenizer, settings.parallel(), ctx, settings.queueLength());

@@ -1,5 +1,7 @@
 package org.bitclass.serve;
 
+import org.bitclass.model.kernel.QuantizedBatches;
+
 /**
  * How the server runs.
  *
@@ -7,9 +9,10 @@ package org.bitclass.serve;
  * @param apiKey         required as {@code Authorization: Bearer KEY} on the API when not null
  * @param maxBodyBytes   larger request bodies are refused with 413
  * @param bodyMillis     a request body must arrive within this time, else 408
+ * @param batches        how prompt batches of quantized weights are multiplied
  */
 public record ServerSettings(String host, int port, int parallel, int contextPerSlot, int threads, String apiKey,
-                             int queueLength, int maxBodyBytes, long bodyMillis) {
+                             int queueLength, int maxBodyBytes, long bodyMillis, QuantizedBatches batches) {
 
     public ServerSettings {
         if (parallel < 1 || parallel > 256) {
@@ -31,10 +34,18 @@ public record ServerSettings(String host, int port, int parallel, int contextPer
 
     /** Defaults for everything but where to listen, the slots, the context, the threads and the key. */
     public static ServerSettings of(String host, int port, int parallel, int contextPerSlot, int threads, String apiKey) {
-        return new ServerSettings(host, port, parallel, contextPerSlot, threads, apiKey, 256, 4 << 20, 30_000);
+        return new ServerSettings(host, port, parallel, contextPerSlot, threads, apiKey, 256, 4 << 20, 30_000,
+                QuantizedBatches.EXACT);
     }
 
     ServerSettings withBodyMillis(long millis) {
-        return new ServerSettings(host, port, parallel, contextPerSlot, threads, apiKey, queueLength, maxBodyBytes, millis);
+        return new ServerSettings(host, port, parallel, contextPerSlot, threads, apiKey, queueLength, maxBodyBytes, millis,
+                batches);
+    }
+
+    /** These settings with quantized prompt batches multiplied as {@code b} says ({@code --float-batches}). */
+    public ServerSettings withBatches(QuantizedBatches b) {
+        return new ServerSettings(host, port, parallel, contextPerSlot, threads, apiKey, queueLength, maxBodyBytes,
+                bodyMillis, b);
     }
 }

@@ -63,6 +63,33 @@ class PerplexityCommandTest {
         assertThat(Double.parseDouble(basePpl.group(1))).isCloseTo(ppl, withinPercentage(0.002));
     }
 
+    /**
+     * --float-batches moves a Q8_0 model's log-probabilities only slightly from its exact run (the base here);
+     * without it they are the base's, so the mean KLD prints as 0 (the base file stores rounded log-probabilities,
+     * which leaves a KLD below 1e-4 for single tokens).
+     */
+    @Test
+    void floatBatchesChangeAQuantizedModelOnlySlightly() {
+        Path q8 = dir.resolve("q8.gguf");
+        assertThat(Cli.run("quantize", F32, q8.toString(), "Q8_0").exitCode()).isZero();
+        Path base = dir.resolve("q8-base.bin");
+        Cli.Result written = Cli.run("perplexity", q8.toString(), "-f", TEXT, "-c", "64", "--chunks", "4", "-t", "2",
+                "--kld-base", base.toString());
+        assertThat(written.exitCode()).as(written.err()).isZero();
+
+        assertThat(meanKld(Cli.run("perplexity", q8.toString(), "--kld", base.toString(), "-t", "2"))).isZero();
+        double floats = meanKld(Cli.run("perplexity", q8.toString(), "--kld", base.toString(), "-t", "2",
+                "--float-batches"));
+        assertThat(floats).isPositive().isLessThan(1e-3);
+    }
+
+    private static double meanKld(Cli.Result r) {
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Matcher m = Pattern.compile("Mean    KLD: +(-?\\d+\\.\\d+) ±").matcher(r.out());
+        assertThat(m.find()).as(r.out()).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
     @Test
     void aMissingModelIsOneLine() {
         assertOneLineError(Cli.run("perplexity", dir.resolve("none.gguf").toString(), "-f", TEXT),

@@ -35,7 +35,7 @@ final class BF16Matrix extends ElementMatrix {
     }
 
     @Override
-    Object inputFormat() {
+    Object inputFormat(int nTokens) {
         return GgmlType.BF16;
     }
 

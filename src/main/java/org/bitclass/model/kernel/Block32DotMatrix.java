@@ -148,6 +148,11 @@ final class Block32DotMatrix extends IntegerDotMatrix {
         return rowSequential ? tile.state[LevelTile.stateOf(r, k)] : super.finish(tile, r, k);
     }
 
+    @Override
+    boolean hasCoefficients() {
+        return false;
+    }
+
     /** Row-sequential panel state per token: slot 0. */
     @Override
     void combinePanel(RowPanel p, Q8Activations x, int t0, int b) {

@@ -38,7 +38,7 @@ final class F16Matrix extends ElementMatrix {
     }
 
     @Override
-    Object inputFormat() {
+    Object inputFormat(int nTokens) {
         return GgmlType.F16;
     }
 

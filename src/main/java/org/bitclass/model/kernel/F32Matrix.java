@@ -22,7 +22,7 @@ final class F32Matrix extends ElementMatrix {
     }
 
     @Override
-    Object inputFormat() {
+    Object inputFormat(int nTokens) {
         return GgmlType.F32;
     }
 

@@ -41,7 +41,12 @@ abstract class FloatDotMatrix extends WeightMatrix {
      */
     @Override
     final int rowTile(int nTokens) {
-        return nTokens < BATCH_TOKENS ? MatMul.ROW_TILE : Math.clamp(TILE_FLOATS / cols / 4 * 4, 4, 16);
+        return nTokens < BATCH_TOKENS ? MatMul.ROW_TILE : batchRowTile(cols);
+    }
+
+    /** Rows per decoded batch tile of a matrix of {@code cols} columns. */
+    static int batchRowTile(int cols) {
+        return Math.clamp(TILE_FLOATS / cols / 4 * 4, 4, 16);
     }
 
     @Override
@@ -53,9 +58,14 @@ abstract class FloatDotMatrix extends WeightMatrix {
             }
             return;
         }
-        float[] tile = tileBuffer(count * cols);
-        decodeRows(row, count, tile, 0);
-        FloatKernels.rowsTimesTokens(tile, count, cols, x, nTokens, out, rows, row);
+        multiplyDecoded(this, row, count, x, nTokens, out);
+    }
+
+    /** Rows {@code [row, row+count)} of {@code w} decoded to a float tile once, then times every token of x. */
+    static void multiplyDecoded(WeightMatrix w, int row, int count, float[] x, int nTokens, float[] out) {
+        float[] tile = tileBuffer(count * w.cols);
+        w.decodeRows(row, count, tile, 0);
+        FloatKernels.rowsTimesTokens(tile, count, w.cols, x, nTokens, out, w.rows, row);
     }
 
     /** A per-thread buffer of at least {@code n} floats, kept across calls. */

@@ -98,6 +98,11 @@ abstract class IntegerDotMatrix extends WeightMatrix {
         }
     }
 
+    /** Whether {@link #decodeTile} fills the tile's mins and extra coefficients (k-quants), besides the scales. */
+    boolean hasCoefficients() {
+        return true;
+    }
+
     /** The finished products of the panel's eight rows and token t (of its four), into {@code dst[0..8)}. */
     void finishPanel(RowPanel p, int t, float[] dst) {
         p.groupTotal(t).intoArray(dst, 0);
@@ -109,7 +114,7 @@ abstract class IntegerDotMatrix extends WeightMatrix {
     }
 
     @Override
-    final Object inputFormat() {
+    final Object inputFormat(int nTokens) {
         return activations;
     }
 
@@ -177,7 +182,7 @@ abstract class IntegerDotMatrix extends WeightMatrix {
         int bs = type.blockSize;
         RowPanel[] panels = {RowPanel.forThread(0, cols, bs), RowPanel.forThread(1, cols, bs)};
         for (int i = 0; i < 2; i++) {
-            panels[i].load(tile, i * RowPanel.ROWS, cols, bs);
+            panels[i].load(tile, i * RowPanel.ROWS, cols, bs, hasCoefficients());
         }
         float[] finished = new float[RowPanel.ROWS];
         for (int t0 = 0; t0 < nTokens; t0 += RowPanel.TOKENS) {

@@ -36,7 +36,7 @@ public final class MatMul {
             if (observer != null) {
                 observer.onMatMulInput(w.name(), x, nTokens, cols);
             }
-            inputs[p] = prepared.computeIfAbsent(w.inputFormat(), f -> w.prepareInput(x, nTokens));
+            inputs[p] = prepared.computeIfAbsent(w.inputFormat(nTokens), f -> w.prepareInput(x, nTokens));
             firstTile[p + 1] = firstTile[p] + (w.rows() + w.rowTile(nTokens) - 1) / w.rowTile(nTokens);
         }
         pool.forRange(firstTile[products.length], 1, (from, to) -> {

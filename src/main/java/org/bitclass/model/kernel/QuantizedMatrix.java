@@ -76,7 +76,7 @@ class QuantizedMatrix extends FloatDotMatrix {
     }
 
     @Override
-    final Object inputFormat() {
+    final Object inputFormat(int nTokens) {
         return ROUNDED_INPUTS.get(activations);
     }
 

@@ -30,14 +30,19 @@ public abstract class WeightMatrix {
         this.rowBytes = type.bytesFor(cols);
     }
 
-    /** Wraps a 2-D tensor of any supported type. */
+    /** Wraps a 2-D tensor of any supported type, multiplied exactly as llama.cpp multiplies it. */
     public static WeightMatrix of(TensorInfo info, MemorySegment data) {
+        return of(info, data, QuantizedBatches.EXACT);
+    }
+
+    /** Wraps a 2-D tensor of any supported type, with quantized batches multiplied as {@code batches} says. */
+    public static WeightMatrix of(TensorInfo info, MemorySegment data, QuantizedBatches batches) {
         if (info.nDims() > 2) {
             throw new IllegalArgumentException("tensor " + info.name() + " has " + info.nDims() + " dimensions, expected a matrix");
         }
         int cols = Math.toIntExact(info.rowLength());
         int rows = Math.toIntExact(info.rows());
-        return switch (info.type()) {
+        WeightMatrix exact = switch (info.type()) {
             case F32 -> new F32Matrix(info.name(), rows, cols, data);
             case F16 -> new F16Matrix(info.name(), rows, cols, data);
             case BF16 -> new BF16Matrix(info.name(), rows, cols, data);
@@ -45,6 +50,8 @@ public abstract class WeightMatrix {
                     ? IntegerDotMatrix.of(info.name(), info.type(), rows, cols, data)
                     : QuantizedMatrix.of(info.name(), info.type(), rows, cols, data);
         };
+        return batches == QuantizedBatches.FLOAT && FloatBatchMatrix.gains(info.type()) ? new FloatBatchMatrix(exact)
+                : exact;
     }
 
     public String name() {
@@ -69,8 +76,11 @@ public abstract class WeightMatrix {
      */
     abstract Object prepareInput(float[] x, int nTokens);
 
-    /** The kind of conversion {@link #prepareInput} applies; matrices of equal kind can share one prepared input. */
-    abstract Object inputFormat();
+    /**
+     * The kind of conversion {@link #prepareInput} applies to a batch of {@code nTokens}; matrices of equal kind can
+     * share one prepared input.
+     */
+    abstract Object inputFormat(int nTokens);
 
     /** Rows per {@link #multiplyTile} call for a batch of {@code nTokens}. */
     int rowTile(int nTokens) {

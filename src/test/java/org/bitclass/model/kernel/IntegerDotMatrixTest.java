@@ -2,8 +2,6 @@ package org.bitclass.model.kernel;
 
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.gguf.TensorInfo;
-import org.bitclass.quant.QuantCodec;
-import org.bitclass.quant.QuantRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,19 +26,8 @@ class IntegerDotMatrixTest {
 
     private static Case randomCase(GgmlType type, String name, int rows, int cols, int tokens, long seed, Arena arena) {
         SplittableRandom r = new SplittableRandom(seed);
-        QuantCodec codec = QuantRegistry.codec(type);
-        MemorySegment data = arena.allocate(type.bytesFor((long) rows * cols));
-        float[] row = new float[cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                row[j] = (float) (r.nextGaussian() * (j % 37 == 0 ? 6 : 1));
-            }
-            codec.quantizeRow(row, 0, cols, null, data, i * type.bytesFor(cols));
-        }
-        float[] x = new float[tokens * cols];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (r.nextGaussian() * (i % 53 == 0 ? 10 : 1));
-        }
+        MemorySegment data = RandomWeights.quantized(type, rows, cols, r, arena);
+        float[] x = RandomWeights.activations(tokens * cols, r);
         return new Case(WeightMatrix.of(new TensorInfo(name, new long[] {cols, rows}, type, 0), data), x, data);
     }
 

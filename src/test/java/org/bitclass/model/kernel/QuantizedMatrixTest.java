@@ -36,12 +36,7 @@ class QuantizedMatrixTest {
     }
 
     private static float[] randomActivations(int tokens, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] x = new float[tokens * COLS];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (r.nextGaussian() * (i % 53 == 0 ? 10 : 1));
-        }
-        return x;
+        return RandomWeights.activations(tokens * COLS, new SplittableRandom(seed));
     }
 
     /**
