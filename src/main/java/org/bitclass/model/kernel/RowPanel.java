@@ -143,8 +143,12 @@ final class RowPanel {
 
     /** The whole block's sums for token t: exact integers, so the order of additions does not matter. */
     FloatVector blockSum(int t) {
-        return groupSum(0, t).add(groupSum(1, t)).add(groupSum(2, t).add(groupSum(3, t)))
-                .add(groupSum(4, t).add(groupSum(5, t)).add(groupSum(6, t).add(groupSum(7, t))));
+        // a loop, not eight calls spelled out: those took the repacked Q4_K panel past C2's node limit (boxing)
+        FloatVector sum = groupSum(0, t);
+        for (int g = 1; g < GROUPS; g++) {
+            sum = sum.add(groupSum(g, t));
+        }
+        return sum;
     }
 
     /** Where token t's state slot lies in {@link #state}. */
