@@ -111,20 +111,21 @@ public final class DenseTransformer extends Transformer {
      * @param tokens the spans' tokens one after another
      * @return logits {@code [n_out × n_vocab]}: every token's if {@code allLogits}, else each span's last token's
      */
-    private float[] forward(int[] tokens, Attention.Span[] spans, boolean allLogits, LayerTap tap) {
+    private synchronized float[] forward(int[] tokens, Attention.Span[] spans, boolean allLogits, LayerTap tap) {
         ModelConfig c = config;
         int nTok = tokens.length;
         int dim = c.nEmbd();
-        float[] x = new float[nTok * dim];                // [T × n_embd] residual stream
-        float[] xn = new float[nTok * dim];               // [T × n_embd] normed input of a block
-        float[] q = new float[nTok * c.qDim()];           // [T × n_head·head_dim]
-        float[] k = new float[nTok * c.kvDim()];          // [T × n_head_kv·head_dim]
-        float[] v = new float[nTok * c.kvDim()];          // [T × n_head_kv·head_dim]
-        float[] att = new float[nTok * c.qDim()];         // [T × n_head·head_dim] attention output, heads concatenated
-        float[] proj = new float[nTok * dim];             // [T × n_embd] attention or FFN output
-        float[] gate = new float[nTok * c.nFf()];         // [T × n_ff]
-        float[] up = new float[nTok * c.nFf()];           // [T × n_ff]
-        float[] angles = new float[nTok * c.ropeDims()];  // [T × n_rot] (cos, sin) per rotated pair
+        Scratch s = scratch.begin();
+        float[] x = s.floats(nTok * dim);                 // [T × n_embd] residual stream
+        float[] xn = s.floats(nTok * dim);                // [T × n_embd] normed input of a block
+        float[] q = s.floats(nTok * c.qDim());            // [T × n_head·head_dim]
+        float[] k = s.floats(nTok * c.kvDim());           // [T × n_head_kv·head_dim]
+        float[] v = s.floats(nTok * c.kvDim());           // [T × n_head_kv·head_dim]
+        float[] att = s.floats(nTok * c.qDim());          // [T × n_head·head_dim] attention output, heads concatenated
+        float[] proj = s.floats(nTok * dim);              // [T × n_embd] attention or FFN output
+        float[] gate = s.floats(nTok * c.nFf());          // [T × n_ff]
+        float[] up = s.floats(nTok * c.nFf());            // [T × n_ff]
+        float[] angles = s.floats(nTok * c.ropeDims());   // [T × n_rot] (cos, sin) per rotated pair
 
         boolean given = tap.load(x);
         for (Attention.Span span : spans) {
@@ -137,7 +138,7 @@ public final class DenseTransformer extends Transformer {
         }
 
         for (int l = tap.from(); l < layers.length; l++) {
-            tap.record(l, x);
+            tap.record(l, x, nTok * dim);
             Layer layer = layers[l];
             rmsNormRows(x, layer.attnNorm, xn, nTok);
             multiply(xn, nTok, layer.q.into(q), layer.k.into(k), layer.v.into(v));
@@ -162,19 +163,19 @@ public final class DenseTransformer extends Transformer {
             }
             Attention.causal(pool, c, q, spans, l, att);
             multiply(att, nTok, layer.o.into(proj));
-            add(x, proj);
+            add(x, proj, nTok * dim);
 
             feedForward(layer.ffn, x, nTok, xn, gate, up, proj);
         }
 
         if (allLogits) {
-            return logits(x, nTok, true);
+            return logits(x, nTok, true, xn);
         }
         int[] lastRows = new int[spans.length];
         for (int i = 0; i < spans.length; i++) {
             lastRows[i] = spans[i].row0() + spans[i].nTok() - 1;
         }
-        return logits(x, lastRows);
+        return logits(x, lastRows, xn);
     }
 
     /** One sequence's batch at positions {@code startPos ..}; logits as {@link #forward(int[], Attention.Span[], boolean, LayerTap)}. */

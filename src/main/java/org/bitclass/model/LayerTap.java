@@ -1,5 +1,7 @@
 package org.bitclass.model;
 
+import java.util.Arrays;
+
 /**
  * Where a forward pass over a fresh sequence enters the block stack and what it records on the way: the allocator
  * runs the clean model once recording every block's input, then runs a perturbed block and the blocks after it
@@ -18,13 +20,14 @@ record LayerTap(int from, float[] input, float[][] inputs) {
         if (input == null) {
             return false;
         }
-        System.arraycopy(input, 0, x, 0, x.length);
+        System.arraycopy(input, 0, x, 0, input.length);
         return true;
     }
 
-    void record(int layer, float[] x) {
+    /** Keeps a copy of {@code x[0..n)}, the residual stream entering {@code layer}. */
+    void record(int layer, float[] x, int n) {
         if (inputs != null) {
-            inputs[layer] = x.clone();
+            inputs[layer] = Arrays.copyOf(x, n);
         }
     }
 }

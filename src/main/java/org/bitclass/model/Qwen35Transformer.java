@@ -129,31 +129,32 @@ public final class Qwen35Transformer extends Transformer {
      *
      * @return logits {@code [n_out × n_vocab]}: every token's if {@code allLogits}, else the last token's
      */
-    private float[] forward(KvCache cache, DeltaNetState memory, int[] tokens, int startPos, boolean allLogits,
-                            LayerTap tap) {
+    private synchronized float[] forward(KvCache cache, DeltaNetState memory, int[] tokens, int startPos,
+                                         boolean allLogits, LayerTap tap) {
         Qwen35Config c = config;
         int nTok = tokens.length;
         int dim = c.nEmbd();
-        float[] x = new float[nTok * dim];                  // [T × n_embd] residual stream
-        float[] xn = new float[nTok * dim];                 // [T × n_embd] normed input of a mixer or the FFN
-        float[] mix = new float[nTok * dim];                // [T × n_embd] output of a mixer or the FFN
-        float[] ffnGate = new float[nTok * c.nFf()];        // [T × n_ff]
-        float[] ffnUp = new float[nTok * c.nFf()];          // [T × n_ff]
+        Scratch s = scratch.begin();
+        float[] x = s.floats(nTok * dim);                   // [T × n_embd] residual stream
+        float[] xn = s.floats(nTok * dim);                  // [T × n_embd] normed input of a mixer or the FFN
+        float[] mix = s.floats(nTok * dim);                 // [T × n_embd] output of a mixer or the FFN
+        float[] ffnGate = s.floats(nTok * c.nFf());         // [T × n_ff]
+        float[] ffnUp = s.floats(nTok * c.nFf());           // [T × n_ff]
         // full attention
-        float[] queryGate = new float[nTok * 2 * c.qDim()]; // [T × n_head·2·head_dim] per head: query, then gate
-        float[] q = new float[nTok * c.qDim()];             // [T × n_head·head_dim] normed, roped queries
-        float[] gate = new float[nTok * c.qDim()];          // [T × n_head·head_dim] σ(output gate)
-        float[] k = new float[nTok * c.kvDim()];            // [T × n_head_kv·head_dim]
-        float[] v = new float[nTok * c.kvDim()];            // [T × n_head_kv·head_dim]
-        float[] att = new float[nTok * c.qDim()];           // [T × n_head·head_dim] attention output, heads concatenated
-        float[] angles = new float[nTok * c.ropeDims()];    // [T × n_rot] (cos, sin) per rotated pair
+        float[] queryGate = s.floats(nTok * 2 * c.qDim());  // [T × n_head·2·head_dim] per head: query, then gate
+        float[] q = s.floats(nTok * c.qDim());              // [T × n_head·head_dim] normed, roped queries
+        float[] gate = s.floats(nTok * c.qDim());           // [T × n_head·head_dim] σ(output gate)
+        float[] k = s.floats(nTok * c.kvDim());             // [T × n_head_kv·head_dim]
+        float[] v = s.floats(nTok * c.kvDim());             // [T × n_head_kv·head_dim]
+        float[] att = s.floats(nTok * c.qDim());            // [T × n_head·head_dim] attention output, heads concatenated
+        float[] angles = s.floats(nTok * c.ropeDims());     // [T × n_rot] (cos, sin) per rotated pair
         // Gated DeltaNet
-        float[] qkv = new float[nTok * c.convDim()];        // [T × 2·H_k·d + H_v·d] raw q | k | v projection
-        float[] conv = new float[nTok * c.convDim()];       // [T × 2·H_k·d + H_v·d] convolved, SiLU, q and k L2-normed
-        float[] z = new float[nTok * c.valueDim()];         // [T × H_v·d] output gate projection
-        float[] alpha = new float[nTok * c.valueHeads()];   // [T × H_v] decay projection, then g = A·softplus(α + dt_bias)
-        float[] beta = new float[nTok * c.valueHeads()];    // [T × H_v] update projection, then σ(β)
-        float[] y = new float[nTok * c.valueDim()];         // [T × H_v·d] gated, normed delta-rule output
+        float[] qkv = s.floats(nTok * c.convDim());         // [T × 2·H_k·d + H_v·d] raw q | k | v projection
+        float[] conv = s.floats(nTok * c.convDim());        // [T × 2·H_k·d + H_v·d] convolved, SiLU, q and k L2-normed
+        float[] z = s.floats(nTok * c.valueDim());          // [T × H_v·d] output gate projection
+        float[] alpha = s.floats(nTok * c.valueHeads());    // [T × H_v] decay projection, then g = A·softplus(α + dt_bias)
+        float[] beta = s.floats(nTok * c.valueHeads());     // [T × H_v] update projection, then σ(β)
+        float[] y = s.floats(nTok * c.valueDim());          // [T × H_v·d] gated, normed delta-rule output
 
         boolean given = tap.load(x);
         for (int t = 0; t < nTok; t++) {
@@ -164,7 +165,7 @@ public final class Qwen35Transformer extends Transformer {
         }
 
         for (int l = tap.from(); l < layers.length; l++) {
-            tap.record(l, x);
+            tap.record(l, x, nTok * dim);
             Layer layer = layers[l];
             rmsNormRows(x, layer.attnNorm, xn, nTok);
             if (layer.deltaNet != null) {
@@ -187,17 +188,17 @@ public final class Qwen35Transformer extends Transformer {
                 }
                 cache.store(a.cacheSlot, k, v, startPos, nTok);
                 Attention.causal(pool, attentionShape, q, cache, a.cacheSlot, startPos, nTok, att);
-                for (int i = 0; i < att.length; i++) {
+                for (int i = 0; i < nTok * c.qDim(); i++) {
                     att[i] *= gate[i];
                 }
                 multiply(att, nTok, a.o.into(mix));
             }
-            add(x, mix);
+            add(x, mix, nTok * dim);
 
             feedForward(layer.ffn, x, nTok, xn, ffnGate, ffnUp, mix);
         }
 
-        return logits(x, nTok, allLogits);
+        return logits(x, nTok, allLogits, xn);
     }
 
     /**

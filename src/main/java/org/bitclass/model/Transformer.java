@@ -1,6 +1,7 @@
 package org.bitclass.model;
 
 import org.bitclass.gguf.GgufModel;
+import org.bitclass.model.kernel.ConvertedInputs;
 import org.bitclass.model.kernel.MatMul;
 import org.bitclass.model.kernel.WeightMatrix;
 import org.bitclass.model.kernel.WorkerPool;
@@ -11,7 +12,9 @@ import java.util.stream.IntStream;
  * What every architecture's forward pass shares: the mapped file and the worker pool it owns, the token embedding,
  * the output norm and head, the activation observer, and the steps every block repeats (row-wise RMSNorm, batched
  * matrix products that the observer sees, residual adds, the output head). Subclasses hold their layers and
- * write their forward pass with these.
+ * write their forward pass with these. A pass takes its buffers from the model's {@link #scratch} and converts
+ * its activations into {@link #converted}, both kept from pass to pass: forward passes of one model therefore run
+ * one at a time (they hold the model's lock).
  */
 abstract class Transformer implements LanguageModel {
 
@@ -34,6 +37,8 @@ abstract class Transformer implements LanguageModel {
     private final int contextLength;
     private final float rmsEps;
     private volatile ActivationObserver observer;
+    final Scratch scratch = new Scratch();
+    private final ConvertedInputs converted = new ConvertedInputs();
 
     /** Takes ownership of {@code gguf} and {@code pool}: closing the model closes both. */
     Transformer(GgufModel gguf, WorkerPool pool, ModelTensors tensors, WeightMatrix tokenEmbedding, int nEmbd,
@@ -116,7 +121,7 @@ abstract class Transformer implements LanguageModel {
 
     /** The products sharing the input {@code x} ({@code [nTok × cols]}), in one parallel job the observer sees. */
     void multiply(float[] x, int nTok, MatMul.Product... products) {
-        MatMul.multiply(pool, observer, x, nTok, products);
+        MatMul.multiply(pool, observer, converted, x, nTok, products);
     }
 
     /**
@@ -126,36 +131,37 @@ abstract class Transformer implements LanguageModel {
     void feedForward(FeedForward f, float[] x, int nTok, float[] xn, float[] gate, float[] up, float[] out) {
         rmsNormRows(x, f.norm(), xn, nTok);
         multiply(xn, nTok, f.gate().into(gate), f.up().into(up));
-        Norms.swiglu(gate, up, gate.length);
+        Norms.swiglu(gate, up, nTok * f.gate().w().rows());
         multiply(gate, nTok, f.down().into(out));
-        add(x, out);
+        add(x, out, nTok * nEmbd);
     }
 
-    /** The residual add {@code acc += x}. */
-    static void add(float[] acc, float[] x) {
-        for (int i = 0; i < acc.length; i++) {
+    /** The residual add {@code acc[0..n) += x[0..n)}. */
+    static void add(float[] acc, float[] x, int n) {
+        for (int i = 0; i < n; i++) {
             acc[i] += x[i];
         }
     }
 
     /**
-     * The output head over the final residual stream {@code x} ({@code [nTok × n_embd]}).
+     * The output head over the final residual stream {@code x} ({@code [nTok × n_embd]}), its normed rows written
+     * into {@code normed} (at least as large).
      *
      * @return logits {@code [n_out × n_vocab]}: every token's if {@code allLogits}, else the last token's
      */
-    float[] logits(float[] x, int nTok, boolean allLogits) {
-        return logits(x, allLogits ? IntStream.range(0, nTok).toArray() : new int[]{nTok - 1});
+    float[] logits(float[] x, int nTok, boolean allLogits, float[] normed) {
+        return logits(x, allLogits ? IntStream.range(0, nTok).toArray() : new int[]{nTok - 1}, normed);
     }
 
-    /** The output head over the given rows of the final residual stream: logits {@code [rows × n_vocab]}. */
-    float[] logits(float[] x, int[] rows) {
+    /**
+     * The output head over the given rows of the final residual stream: logits {@code [rows × n_vocab]}, a new
+     * array the caller keeps. {@code normed} receives the normed rows ({@code [rows × n_embd]}).
+     */
+    float[] logits(float[] x, int[] rows, float[] normed) {
         int nOut = rows.length;
-        float[] last = new float[nOut * nEmbd];
         for (int i = 0; i < nOut; i++) {
-            System.arraycopy(x, rows[i] * nEmbd, last, i * nEmbd, nEmbd);
+            Norms.rmsNorm(x, rows[i] * nEmbd, outputNorm, normed, i * nEmbd, nEmbd, rmsEps);
         }
-        float[] normed = new float[nOut * nEmbd];        // [n_out × n_embd]
-        rmsNormRows(last, outputNorm, normed, nOut);
         float[] logits = new float[nOut * nVocab];        // [n_out × n_vocab]
         multiply(normed, nOut, output.into(logits));
         return logits;

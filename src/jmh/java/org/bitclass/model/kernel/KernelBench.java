@@ -73,7 +73,7 @@ public class KernelBench {
 
     @Benchmark
     public float[] multiply() {
-        Object input = matrix.prepareInput(x, tokens);
+        Object input = matrix.prepareInput(x, tokens, null);
         int tile = matrix.rowTile(tokens);
         for (int row = 0; row < ROWS; row += tile) {
             matrix.multiplyTile(row, Math.min(tile, ROWS - row), input, tokens, out);

@@ -41,9 +41,8 @@ enum ActivationQuantizer {
     /** Quantizes one block of {@code x[off..]} into {@code levels[0..blockSize)}; returns the block's scale. */
     abstract float quantizeBlock(float[] x, int off, byte[] levels);
 
-    /** The values the quantized {@code x[0..n)} stand for ({@code d·q}), for float dot products. */
-    float[] round(float[] x, int n) {
-        float[] out = new float[n];
+    /** The values the quantized {@code x[0..n)} stand for ({@code d·q}), for float dot products, into {@code out}. */
+    float[] round(float[] x, int n, float[] out) {
         byte[] levels = new byte[blockSize];
         for (int off = 0; off < n; off += blockSize) {
             float d = quantizeBlock(x, off, levels);

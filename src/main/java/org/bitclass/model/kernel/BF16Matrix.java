@@ -26,8 +26,8 @@ final class BF16Matrix extends ElementMatrix {
     }
 
     @Override
-    float[] roundInput(float[] x, int n) {
-        float[] r = new float[n];
+    float[] roundInput(float[] x, int n, float[] dst) {
+        float[] r = atLeast(dst, n);
         for (int i = 0; i < n; i++) {
             r[i] = Half.bf16ToFloat(Half.floatToBf16(x[i]));
         }

@@ -29,8 +29,8 @@ final class F16Matrix extends ElementMatrix {
     }
 
     @Override
-    float[] roundInput(float[] x, int n) {
-        float[] r = new float[n];
+    float[] roundInput(float[] x, int n, float[] dst) {
+        float[] r = atLeast(dst, n);
         for (int i = 0; i < n; i++) {
             r[i] = Float.float16ToFloat(Float.floatToFloat16(x[i]));
         }

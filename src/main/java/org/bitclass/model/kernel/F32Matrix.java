@@ -17,7 +17,7 @@ final class F32Matrix extends ElementMatrix {
     }
 
     @Override
-    float[] roundInput(float[] x, int n) {
+    float[] roundInput(float[] x, int n, float[] dst) {
         return x;
     }
 

@@ -32,8 +32,8 @@ final class FloatBatchMatrix extends WeightMatrix {
     }
 
     @Override
-    Object prepareInput(float[] x, int nTokens) {
-        return nTokens >= MIN_BATCH ? x : exact.prepareInput(x, nTokens);
+    Object prepareInput(float[] x, int nTokens, Object previous) {
+        return nTokens >= MIN_BATCH ? x : exact.prepareInput(x, nTokens, previous);
     }
 
     /** Unrounded floats, which F32 matrices take too. */

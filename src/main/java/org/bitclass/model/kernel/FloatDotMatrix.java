@@ -24,15 +24,23 @@ abstract class FloatDotMatrix extends WeightMatrix {
         super(name, type, rows, cols, data);
     }
 
-    /** The activations {@code x[0..n)} rounded to the type's partner format and back; {@code x} itself if exact. */
-    abstract float[] roundInput(float[] x, int n);
+    /**
+     * The activations {@code x[0..n)} rounded to the type's partner format and back, into {@code dst} if it is
+     * large enough (it may be null); {@code x} itself if exact.
+     */
+    abstract float[] roundInput(float[] x, int n, float[] dst);
 
     /** out[outOff + r - row] = row r · x[xOff..] for r in {@code [row, row+count)}, count ≤ 4, reading the mapped rows. */
     abstract void dotRows(int row, int count, float[] x, int xOff, float[] out, int outOff);
 
     @Override
-    final Object prepareInput(float[] x, int nTokens) {
-        return roundInput(x, nTokens * cols);
+    final Object prepareInput(float[] x, int nTokens, Object previous) {
+        return roundInput(x, nTokens * cols, (float[]) previous);
+    }
+
+    /** {@code buffer} if it holds at least {@code n} floats, else a new array of {@code n}. */
+    static float[] atLeast(float[] buffer, int n) {
+        return buffer != null && buffer.length >= n ? buffer : new float[n];
     }
 
     /**

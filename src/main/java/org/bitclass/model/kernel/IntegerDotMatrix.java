@@ -109,8 +109,8 @@ abstract class IntegerDotMatrix extends WeightMatrix {
     }
 
     @Override
-    final Object prepareInput(float[] x, int nTokens) {
-        return Q8Activations.quantize(activations, x, nTokens, cols);
+    final Object prepareInput(float[] x, int nTokens, Object previous) {
+        return Q8Activations.quantize(activations, x, nTokens, cols, (Q8Activations) previous);
     }
 
     @Override

@@ -23,7 +23,9 @@ public final class MatMul {
     private MatMul() {
     }
 
-    public static void multiply(WorkerPool pool, ActivationObserver observer, float[] x, int nTokens, Product... products) {
+    /** The products of {@code x} ({@code [nTokens × cols]}); the converted input goes into {@code converted}'s arrays. */
+    public static void multiply(WorkerPool pool, ActivationObserver observer, ConvertedInputs converted, float[] x,
+                                int nTokens, Product... products) {
         int cols = products[0].w().cols();
         Object[] inputs = new Object[products.length];
         Map<Object, Object> prepared = new IdentityHashMap<>();
@@ -36,7 +38,7 @@ public final class MatMul {
             if (observer != null) {
                 observer.onMatMulInput(w.name(), x, nTokens, cols);
             }
-            inputs[p] = prepared.computeIfAbsent(w.inputFormat(nTokens), f -> w.prepareInput(x, nTokens));
+            inputs[p] = prepared.computeIfAbsent(w.inputFormat(nTokens), f -> converted.convert(w, x, nTokens));
             firstTile[p + 1] = firstTile[p] + (w.rows() + w.rowTile(nTokens) - 1) / w.rowTile(nTokens);
         }
         pool.forRange(firstTile[products.length], 1, (from, to) -> {

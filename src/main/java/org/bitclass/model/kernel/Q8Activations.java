@@ -1,5 +1,7 @@
 package org.bitclass.model.kernel;
 
+import java.util.Arrays;
+
 /**
  * A batch of activations quantized once for integer dot products ({@code [nTokens × cols]}): per token, integer
  * levels as floats, one scale per block, and for Q8_K the sums of each 16 levels (ggml's {@code bsums}), kept split
@@ -27,7 +29,8 @@ final class Q8Activations {
      */
     final short[] pairedLevels;
 
-    private Q8Activations(ActivationQuantizer format, int nTokens, int cols) {
+    /** Room for {@code nTokens}, in {@code previous}'s arrays where they are large enough (it may be null). */
+    private Q8Activations(ActivationQuantizer format, int nTokens, int cols, Q8Activations previous) {
         this.format = format;
         this.cols = cols;
         this.blocks = cols / format.blockSize;
@@ -35,16 +38,31 @@ final class Q8Activations {
         if (grouped) {
             nTokens = (nTokens + RowPanel.TOKENS - 1) / RowPanel.TOKENS * RowPanel.TOKENS;
         }
-        this.levels = new float[nTokens * cols];
-        this.scales = new float[nTokens * blocks];
         boolean k = format == ActivationQuantizer.Q8_K;
-        this.halfSums = k ? new float[nTokens * blocks * 16] : null;
-        this.subSums = k ? new float[nTokens * blocks * 8] : null;
-        this.pairedLevels = nTokens == 1 ? new short[cols] : null;
+        boolean reuse = previous != null;
+        this.levels = cleared(reuse ? previous.levels : null, nTokens * cols);
+        this.scales = cleared(reuse ? previous.scales : null, nTokens * blocks);
+        this.halfSums = k ? cleared(reuse ? previous.halfSums : null, nTokens * blocks * 16) : null;
+        this.subSums = k ? cleared(reuse ? previous.subSums : null, nTokens * blocks * 8) : null;
+        short[] paired = reuse ? previous.pairedLevels : null;
+        this.pairedLevels = nTokens != 1 ? null : paired != null && paired.length >= cols ? paired : new short[cols];
     }
 
-    static Q8Activations quantize(ActivationQuantizer format, float[] x, int nTokens, int cols) {
-        Q8Activations a = new Q8Activations(format, nTokens, cols);
+    /**
+     * {@code buffer} with its first {@code n} values zeroed, or a new array if it is null or smaller: the padding
+     * tokens' levels must be zero, and the Q8_K sums are accumulated.
+     */
+    private static float[] cleared(float[] buffer, int n) {
+        if (buffer == null || buffer.length < n) {
+            return new float[n];
+        }
+        Arrays.fill(buffer, 0, n, 0f);
+        return buffer;
+    }
+
+    /** Quantizes {@code x}, reusing the arrays of {@code previous} (null, or an earlier batch of this format). */
+    static Q8Activations quantize(ActivationQuantizer format, float[] x, int nTokens, int cols, Q8Activations previous) {
+        Q8Activations a = new Q8Activations(format, nTokens, cols, previous);
         int bs = format.blockSize;
         byte[] q = new byte[bs];
         for (int b = 0; b < nTokens * a.blocks; b++) {

@@ -71,8 +71,8 @@ class QuantizedMatrix extends FloatDotMatrix {
     }
 
     @Override
-    final float[] roundInput(float[] x, int n) {
-        return activations.round(x, n);
+    final float[] roundInput(float[] x, int n, float[] dst) {
+        return activations.round(x, n, atLeast(dst, n));
     }
 
     @Override

@@ -72,9 +72,10 @@ public abstract class WeightMatrix {
 
     /**
      * The activations {@code x} ({@code [nTokens × cols]}) converted once per batch to what this type's dot product
-     * reads, as llama.cpp converts them to the weight type's {@code vec_dot_type}.
+     * reads, as llama.cpp converts them to the weight type's {@code vec_dot_type}. {@code previous} is null or an
+     * earlier input of the same {@link #inputFormat}, whose arrays the result may take over.
      */
-    abstract Object prepareInput(float[] x, int nTokens);
+    abstract Object prepareInput(float[] x, int nTokens, Object previous);
 
     /**
      * The kind of conversion {@link #prepareInput} applies to a batch of {@code nTokens}; matrices of equal kind can

@@ -41,7 +41,7 @@ class IntegerDotMatrixTest {
                 float[] batch = TileByTile.multiply(c.w(), c.x(), TOKENS);
                 float[] w = new float[ROWS * cols];
                 c.w().decodeRows(0, ROWS, w, 0);
-                float[] xq = ActivationQuantizer.forWeights(type).round(c.x(), c.x().length);
+                float[] xq = ActivationQuantizer.forWeights(type).round(c.x(), c.x().length, new float[c.x().length]);
                 for (int t = 0; t < TOKENS; t++) {
                     // a single token takes the type's one-token kernel
                     float[] alone = TileByTile.multiply(c.w(), java.util.Arrays.copyOfRange(c.x(), t * cols,

@@ -53,7 +53,7 @@ class QuantizedMatrixTest {
             w.decodeRows(0, ROWS, decoded, 0);
             for (int t = 0; t < 3; t++) {
                 float[] x = randomActivations(1, 31L * t + type.ordinal());
-                float[] xq = ActivationQuantizer.forWeights(type).round(x, COLS);
+                float[] xq = ActivationQuantizer.forWeights(type).round(x, COLS, new float[COLS]);
                 float[] out = TileByTile.multiply(w, x, 1);
                 for (int r = 0; r < ROWS; r++) {
                     assertThat(out[r]).as("row %d token %d", r, t)
