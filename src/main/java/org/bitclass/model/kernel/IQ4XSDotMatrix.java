@@ -55,7 +55,7 @@ final class IQ4XSDotMatrix extends IntegerDotMatrix {
     @Override
     boolean multiplyOneToken(int row, int count, Q8Activations x, float[] out) {
         ByteVector table = ByteVector.fromArray(SplitNibbles.BYTES, SplitNibbles.IQ4_LEVELS, 0);
-        int[] sums = new int[8];
+        int[] sums = OneTokenScratch.ofThread().sums;
         for (int r = 0; r < count; r++) {
             FloatVector low = FloatVector.zero(SplitNibbles.HALF);
             FloatVector high = low;

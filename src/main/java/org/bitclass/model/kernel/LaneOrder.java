@@ -109,6 +109,11 @@ final class LaneOrder {
         return v.add(v.rearrange(SWAP_HALVES)).lane(0);
     }
 
+    /** As {@link #sum(FloatVector)}, of eight lanes stored in {@code l}: no vector crosses the call. */
+    static float sum(float[] l) {
+        return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
+    }
+
     /** ggml's {@code hsum_float_8}: ((v0+v4) + (v2+v6)) + ((v1+v5) + (v3+v7)). */
     static float sum(FloatVector v) {
         v = v.add(v.rearrange(SWAP_HALVES));

@@ -3,6 +3,7 @@ package org.bitclass.model.kernel;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.quant.Q2KCodec;
 
@@ -20,6 +21,9 @@ import java.nio.ByteOrder;
  * returned (0.4–0.8 ns per weight, 8 MB of garbage per 1024 × 3072 product).
  */
 final class Q2KFloatDotMatrix extends QuantizedMatrix {
+
+    /** The 32 bytes of a half, one byte per element of each plane. */
+    private static final VectorSpecies<Byte> PLANE = ByteVector.SPECIES_256;
 
     Q2KFloatDotMatrix(String name, int rows, int cols, MemorySegment data) {
         super(name, GgmlType.Q2_K, rows, cols, data);
@@ -50,7 +54,7 @@ final class Q2KFloatDotMatrix extends QuantizedMatrix {
                     float dl1 = d * (sc1 & 0xF);
                     float ml1 = dmin * (sc1 >> 4);
                     // the plane's 32 levels at once, then dl·q − ml eight at a time; JDK calls only (see the class)
-                    ByteVector q = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, data, qs, ByteOrder.LITTLE_ENDIAN)
+                    ByteVector q = ByteVector.fromMemorySegment(PLANE, data, qs, ByteOrder.LITTLE_ENDIAN)
                             .lanewise(VectorOperators.ASHR, 2 * plane).and((byte) 3);
                     acc = ((FloatVector) q.convert(VectorOperators.B2F, 0)).mul(dl0).sub(ml0)
                             .fma(FloatVector.fromArray(FloatKernels.F, x, c), acc);

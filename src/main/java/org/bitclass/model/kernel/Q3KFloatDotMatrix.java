@@ -3,6 +3,7 @@ package org.bitclass.model.kernel;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.bitclass.gguf.GgmlType;
 import org.bitclass.quant.KPacking;
 import org.bitclass.quant.Q3KCodec;
@@ -22,6 +23,9 @@ import java.nio.ByteOrder;
  * returned (0.7 ns per weight, 17 MB of garbage per 1024 × 3072 product).
  */
 final class Q3KFloatDotMatrix extends QuantizedMatrix {
+
+    /** The 32 bytes of a half, one byte per element of each plane. */
+    private static final VectorSpecies<Byte> PLANE = ByteVector.SPECIES_256;
 
     private static final ValueLayout.OfLong LONG_LE =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -52,9 +56,9 @@ final class Q3KFloatDotMatrix extends QuantizedMatrix {
                     int sub = 8 * half + 2 * plane;
                     int c = xOff + b * 256 + 128 * half + 32 * plane;
                     // the plane's 32 levels: (q >> 2·plane) & 3, plus 4 where the mask bit is set, minus 4
-                    ByteVector q = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, data, qs, ByteOrder.LITTLE_ENDIAN)
+                    ByteVector q = ByteVector.fromMemorySegment(PLANE, data, qs, ByteOrder.LITTLE_ENDIAN)
                             .lanewise(VectorOperators.ASHR, 2 * plane).and((byte) 3)
-                            .add(ByteVector.fromMemorySegment(ByteVector.SPECIES_256, data, mask, ByteOrder.LITTLE_ENDIAN)
+                            .add(ByteVector.fromMemorySegment(PLANE, data, mask, ByteOrder.LITTLE_ENDIAN)
                                     .lanewise(VectorOperators.LSHR, 4 * half + plane).and((byte) 1)
                                     .lanewise(VectorOperators.LSHL, 2)).sub((byte) 4);
                     float dl0 = d * scales[sub];

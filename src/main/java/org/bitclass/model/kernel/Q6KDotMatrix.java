@@ -68,7 +68,9 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
      */
     @Override
     boolean multiplyOneToken(int row, int count, Q8Activations x, float[] out) {
+        // a local array, not the thread's: its known length spares the inner loop's range checks (0.14 vs 0.23 ns)
         int[] scales = new int[16];
+        float[] accLanes = OneTokenScratch.ofThread().lanes;
         for (int r = 0; r < count; r++) {
             FloatVector acc = FloatVector.zero(LaneOrder.S);
             for (int b = 0; b < blocks; b++) {
@@ -119,7 +121,8 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
                 float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + Q6KCodec.D_OFFSET));
                 acc = lanes.fma(FloatVector.broadcast(LaneOrder.S, x.scales[b] * d), acc);
             }
-            out[row + r] = LaneOrder.sum(acc);
+            acc.intoArray(accLanes, 0);
+            out[row + r] = LaneOrder.sum(accLanes);
         }
         return true;
     }

@@ -71,22 +71,23 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
     @Override
     boolean multiplyOneToken(int row, int count, Q8Activations x, float[] out) {
         // one loop per order rather than one with a branch: vectors merged across branches may be boxed
+        OneTokenScratch s = OneTokenScratch.ofThread();
         if (fiveBit) {
             for (int r = 0; r < count; r++) {
-                out[row + r] = fiveBitRowTimesToken(row + r, x);
+                out[row + r] = fiveBitRowTimesToken(row + r, x, s);
             }
             return true;
         }
         for (int r = 0; r < count; r++) {
-            out[row + r] = rowSequential ? repackedRowTimesToken(row + r, x) : plainRowTimesToken(row + r, x);
+            out[row + r] = rowSequential ? repackedRowTimesToken(row + r, x, s) : plainRowTimesToken(row + r, x, s);
         }
         return true;
     }
 
     /** As the repacked gemv: per super-block the whole integer sums, one float per row for each term. */
-    private float repackedRowTimesToken(int row, Q8Activations x) {
-        int[] scales = new int[8];
-        int[] mins = new int[8];
+    private float repackedRowTimesToken(int row, Q8Activations x, OneTokenScratch s) {
+        int[] scales = s.scales;
+        int[] mins = s.mins;
         float scaleTerm = 0;
         float minTerm = 0;
         for (int b = 0; b < blocks; b++) {
@@ -107,9 +108,9 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
     }
 
     /** As ggml_vec_dot_q4_K_q8_K: lane-wise accumulators for the scale term and for the paired min products. */
-    private float plainRowTimesToken(int row, Q8Activations x) {
-        int[] scales = new int[8];
-        int[] mins = new int[8];
+    private float plainRowTimesToken(int row, Q8Activations x, OneTokenScratch s) {
+        int[] scales = s.scales;
+        int[] mins = s.mins;
         FloatVector scaleLanes = FloatVector.zero(LaneOrder.S);
         FloatVector minLanes = FloatVector.zero(LaneOrder.S);
         for (int b = 0; b < blocks; b++) {
@@ -121,18 +122,20 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
             float yd = x.scales[b];
             float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.D_OFFSET));
             float dmin = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.DMIN_OFFSET));
-            scaleLanes = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(LaneOrder.S, yd * d), scaleLanes);
-            minLanes = LaneOrder.neighbourSums(minProducts).fma(FloatVector.broadcast(LaneOrder.S, -yd * dmin), minLanes);
+            scaleLanes = ((FloatVector) sums.convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(LaneOrder.S, yd * d), scaleLanes);
+            minLanes = LaneOrder.neighbourSums(minProducts)
+                    .fma(FloatVector.broadcast(LaneOrder.S, -yd * dmin), minLanes);
         }
         return LaneOrder.sum(scaleLanes)
                 + ((minLanes.lane(0) + minLanes.lane(4)) + (minLanes.lane(2) + minLanes.lane(6)));
     }
 
     /** As ggml_vec_dot_q5_K_q8_K: a lane-wise accumulator for the scale term, one float for the min term. */
-    private float fiveBitRowTimesToken(int row, Q8Activations x) {
-        int[] scales = new int[8];
-        int[] mins = new int[8];
-        int[] blockSums = new int[8];
+    private float fiveBitRowTimesToken(int row, Q8Activations x, OneTokenScratch s) {
+        int[] scales = s.scales;
+        int[] mins = s.mins;
+        int[] blockSums = s.sums;
         FloatVector scaleLanes = FloatVector.zero(LaneOrder.S);
         float minTerm = 0;
         for (int b = 0; b < blocks; b++) {
@@ -145,7 +148,8 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
             float yd = x.scales[b];
             float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.D_OFFSET));
             float dmin = Float.float16ToFloat(data.get(Half.SHORT_LE, at + ScaleMinKCodec.DMIN_OFFSET));
-            scaleLanes = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(LaneOrder.S, yd * d), scaleLanes);
+            scaleLanes = ((FloatVector) sums.convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(LaneOrder.S, yd * d), scaleLanes);
             minTerm = Math.fma(-yd * dmin, LaneOrder.evenLanesSum(LaneOrder.neighbourSums(minProducts)), minTerm);
         }
         return LaneOrder.sum(scaleLanes) + minTerm;
@@ -227,8 +231,8 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
                     state[s + 1] = Math.fma(LaneOrder.evenLanesSum(prods), tile.dmin[rb] * yd, state[s + 1]);
                     continue;
                 }
-                sb.fma(FloatVector.broadcast(LaneOrder.S, yd * tile.d[rb]), FloatVector.fromArray(LaneOrder.S, state, s))
-                        .intoArray(state, s);
+                sb.fma(FloatVector.broadcast(LaneOrder.S, yd * tile.d[rb]),
+                        FloatVector.fromArray(LaneOrder.S, state, s)).intoArray(state, s);
                 float dmin = -yd * tile.dmin[rb];
                 int mt = s + LaneOrder.LANES;
                 if (fiveBit) {
