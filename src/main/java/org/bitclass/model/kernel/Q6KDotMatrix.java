@@ -83,6 +83,9 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
                 for (int half = 0; half < 2; half++) {
                     ShortVector qh = ShortVector.fromMemorySegment(SHORTS, data, at + Q6KCodec.QH_OFFSET + 32L * half,
                             ByteOrder.LITTLE_ENDIAN);
+                    // shifted left by 4, so that one right shift by 2k brings bits 2k, 2k+1 of a low byte to bits
+                    // 4, 5 for every k; a shift chosen by a branch merged two vectors, which C2 may box
+                    ShortVector qh4 = qh.lanewise(VectorOperators.LSHL, 4);
                     for (int m = 0; m < 2; m++) {
                         ShortVector ql = ShortVector.fromMemorySegment(SHORTS, data,
                                 at + Q6KCodec.QL_OFFSET + 64L * half + 32L * m, ByteOrder.LITTLE_ENDIAN);
@@ -90,11 +93,8 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
                             int k = m + 2 * nibble;
                             int c = 4 * half + k;
                             int xo = b * 256 + c * 32;
-                            // bits 2k, 2k+1 of each qh byte moved to bits 4, 5
-                            ShortVector highEven = 2 * k >= 4 ? qh.lanewise(VectorOperators.LSHR, 2 * k - 4)
-                                    : qh.lanewise(VectorOperators.LSHL, 4 - 2 * k);
                             ShortVector even = ql.lanewise(VectorOperators.LSHR, 4 * nibble).and((short) 0xF)
-                                    .or(highEven.and((short) 0x30));
+                                    .or(qh4.lanewise(VectorOperators.LSHR, 2 * k).and((short) 0x30));
                             ShortVector odd = ql.lanewise(VectorOperators.LSHR, 8 + 4 * nibble).and((short) 0xF)
                                     .or(qh.lanewise(VectorOperators.LSHR, 4 + 2 * k).and((short) 0x30));
                             ShortVector pairs = even.mul(ShortVector.fromArray(SHORTS, x.pairedLevels, xo))
