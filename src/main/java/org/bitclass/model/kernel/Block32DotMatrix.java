@@ -61,66 +61,57 @@ final class Block32DotMatrix extends IntegerDotMatrix {
     }
 
     /**
-     * One token, with the tile path's bits. Q8_0: the stored bytes load as 16-bit lanes whose low and high bytes are
-     * the even and odd elements; two products of at most 128·127 fit in 16 bits, and adjacent pair sums widen to the
-     * AVX2 kernel's lanes (elements 4g..4g+3), which accumulate as {@link #combine} does. Q4_0 and IQ4_NL: the same
-     * lanes from {@link SplitNibbles}, accumulated as {@link #combine} does for plain or repacked matrices.
+     * One token, with the tile path's bits: each block's AVX2 lanes ({@link LaneOrder#chunkLanes}) from Q8_0's
+     * stored bytes as they are, or from Q4_0's and IQ4_NL's nibbles brought into that layout ({@link SplitNibbles}),
+     * accumulated as {@link #combine} does for plain or repacked matrices.
      */
     @Override
     boolean multiplyOneToken(int row, int count, Q8Activations x, float[] out) {
-        if (type != GgmlType.Q8_0) {
-            ByteVector table = ByteVector.fromArray(SplitNibbles.BYTES,
-                    type == GgmlType.Q4_0 ? SplitNibbles.Q4_0_LEVELS : SplitNibbles.IQ4_LEVELS, 0);
-            // one loop per order rather than one with a branch: vectors merged across branches may be boxed
+        // one loop per type and order rather than one with a branch: vectors merged across branches may be boxed
+        if (type == GgmlType.Q8_0) {
             for (int r = 0; r < count; r++) {
-                out[row + r] = rowSequential ? repackedNibbleRow(row + r, table, x) : plainNibbleRow(row + r, table, x);
+                out[row + r] = plainBytesRow(row + r, x);
             }
-            return true;
-        }
-        for (int r = 0; r < count; r++) {
-            FloatVector acc = FloatVector.zero(LaneOrder.S);
-            for (int b = 0; b < blocks; b++) {
-                long at = (row + r) * rowBytes + (long) b * type.typeSize;
-                ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at + SCALE_BYTES, ByteOrder.LITTLE_ENDIAN);
-                ShortVector even = v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 8);
-                ShortVector odd = v.lanewise(VectorOperators.ASHR, 8);
-                ShortVector pairs = even.mul(ShortVector.fromArray(SHORTS, x.pairedLevels, b * 32))
-                        .add(odd.mul(ShortVector.fromArray(SHORTS, x.pairedLevels, b * 32 + 16)));
-                float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at));
-                acc = ((FloatVector) LaneOrder.adjacentPairSums(pairs).convert(VectorOperators.I2F, 0))
-                        .fma(FloatVector.broadcast(LaneOrder.S, d * x.scales[b]), acc);
+        } else {
+            ByteVector table = type == GgmlType.Q4_0 ? null : SplitNibbles.iq4Table();
+            for (int r = 0; r < count; r++) {
+                out[row + r] = rowSequential ? repackedQ4Row(row + r, table, x) : plainQ4Row(row + r, table, x);
             }
-            out[row + r] = LaneOrder.sum(acc);
         }
         return true;
     }
 
-    /** As ggml_vec_dot_q4_0_q8_0: lane-wise accumulators (lanes 0-3 and 4-7), then {@code hsum_float_8}. */
-    private float plainNibbleRow(int row, ByteVector table, Q8Activations x) {
-        FloatVector low = FloatVector.zero(SplitNibbles.HALF);
-        FloatVector high = low;
+    /** As ggml_vec_dot_q8_0_q8_0: lane-wise accumulators, then {@code hsum_float_8}. */
+    private float plainBytesRow(int row, Q8Activations x) {
+        FloatVector acc = FloatVector.zero(LaneOrder.S);
         for (int b = 0; b < blocks; b++) {
             long at = row * rowBytes + (long) b * type.typeSize;
-            ByteVector stored = SplitNibbles.load(data, at + SCALE_BYTES);
-            IntVector lowLanes = SplitNibbles.lanes(SplitNibbles.half(stored, table, 0), x.pairedLevels, b * 32, 0);
-            IntVector highLanes = SplitNibbles.lanes(SplitNibbles.half(stored, table, 1), x.pairedLevels, b * 32, 1);
-            FloatVector scale = FloatVector.broadcast(SplitNibbles.HALF,
-                    Float.float16ToFloat(data.get(Half.SHORT_LE, at)) * x.scales[b]);
-            low = SplitNibbles.toFloats(lowLanes).fma(scale, low);
-            high = SplitNibbles.toFloats(highLanes).fma(scale, high);
+            ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at + SCALE_BYTES, ByteOrder.LITTLE_ENDIAN);
+            float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at));
+            acc = ((FloatVector) LaneOrder.chunkLanes(v, x.pairedLevels, b * 32).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(LaneOrder.S, d * x.scales[b]), acc);
         }
-        return SplitNibbles.sum(low, high);
+        return LaneOrder.sum(acc);
     }
 
-    /** As the repacked gemv: per block the whole integer sum times {@code d_w·d_x}, into one float. */
-    private float repackedNibbleRow(int row, ByteVector table, Q8Activations x) {
+    /** As ggml_vec_dot_q4_0_q8_0: lane-wise accumulators, then {@code hsum_float_8}. */
+    private float plainQ4Row(int row, ByteVector table, Q8Activations x) {
+        FloatVector acc = FloatVector.zero(LaneOrder.S);
+        for (int b = 0; b < blocks; b++) {
+            long at = row * rowBytes + (long) b * type.typeSize;
+            float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at));
+            acc = ((FloatVector) LaneOrder.chunkLanes(SplitNibbles.levels(data, at + SCALE_BYTES, table), x.pairedLevels, b * 32)
+                    .convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(LaneOrder.S, d * x.scales[b]), acc);
+        }
+        return LaneOrder.sum(acc);
+    }
+
+    /** As the repacked Q4_0 gemv: per block the whole integer sum times {@code d_w·d_x}, into one float. */
+    private float repackedQ4Row(int row, ByteVector table, Q8Activations x) {
         float acc = 0;
         for (int b = 0; b < blocks; b++) {
             long at = row * rowBytes + (long) b * type.typeSize;
-            ByteVector stored = SplitNibbles.load(data, at + SCALE_BYTES);
-            int sum = SplitNibbles.lanes(SplitNibbles.half(stored, table, 0), x.pairedLevels, b * 32, 0)
-                    .add(SplitNibbles.lanes(SplitNibbles.half(stored, table, 1), x.pairedLevels, b * 32, 1))
-                    .reduceLanes(VectorOperators.ADD);
+            int sum = LaneOrder.chunkLanes(SplitNibbles.levels(data, at + SCALE_BYTES, table), x.pairedLevels, b * 32).reduceLanes(VectorOperators.ADD);
             acc = Math.fma((float) sum, Float.float16ToFloat(data.get(Half.SHORT_LE, at)) * x.scales[b], acc);
         }
         return acc;

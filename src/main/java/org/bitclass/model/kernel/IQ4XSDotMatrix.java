@@ -3,6 +3,8 @@ package org.bitclass.model.kernel;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.bitclass.gguf.GgmlType;
 
@@ -21,7 +23,7 @@ final class IQ4XSDotMatrix extends IntegerDotMatrix {
     private static final int SCALES_LOW = 4;
     private static final int QS = 8;
 
-    private static final VectorSpecies<Integer> HALF_INTS = IntVector.SPECIES_128;
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_256;
 
     IQ4XSDotMatrix(String name, int rows, int cols, MemorySegment data) {
         super(name, GgmlType.IQ4_XS, rows, cols, data);
@@ -49,47 +51,42 @@ final class IQ4XSDotMatrix extends IntegerDotMatrix {
     }
 
     /**
-     * One token, with the tile path's bits: per sub-block the lanes of {@link SplitNibbles} times its scale, added
-     * in integers over the super-block (lanes 0-3 and 4-7 apart), then {@link #combine}'s float steps.
+     * One token, with the tile path's bits: per sub-block the lanes of {@link LaneOrder#chunkLanes} times its scale,
+     * added in integers over the super-block, then {@link #combine}'s float steps.
      */
     @Override
     boolean multiplyOneToken(int row, int count, Q8Activations x, float[] out) {
-        ByteVector table = ByteVector.fromArray(SplitNibbles.BYTES, SplitNibbles.IQ4_LEVELS, 0);
+        ByteVector table = SplitNibbles.iq4Table();
         int[] sums = OneTokenScratch.ofThread().sums;
         for (int r = 0; r < count; r++) {
-            FloatVector low = FloatVector.zero(SplitNibbles.HALF);
-            FloatVector high = low;
+            FloatVector acc = FloatVector.zero(LaneOrder.S);
             for (int b = 0; b < blocks; b++) {
                 long at = (row + r) * rowBytes + (long) b * type.typeSize;
-                for (int h = 0; h < 2; h++) {
-                    halfSums(at, table, x.pairedLevels, b * 256, h, sums);
-                }
-                FloatVector scale = FloatVector.broadcast(SplitNibbles.HALF,
-                        Float.float16ToFloat(data.get(Half.SHORT_LE, at)) * x.scales[b]);
-                low = SplitNibbles.toFloats(IntVector.fromArray(HALF_INTS, sums, 0)).fma(scale, low);
-                high = SplitNibbles.toFloats(IntVector.fromArray(HALF_INTS, sums, 4)).fma(scale, high);
+                superBlockSums(at, table, x.pairedLevels, b * 256, sums);
+                acc = ((FloatVector) IntVector.fromArray(INTS, sums, 0).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(LaneOrder.S, Float.float16ToFloat(data.get(Half.SHORT_LE, at))
+                                * x.scales[b]), acc);
             }
-            out[row + r] = SplitNibbles.sum(low, high);
+            out[row + r] = LaneOrder.sum(acc);
         }
         return true;
     }
 
     /**
-     * AVX2 lanes 4h..4h+3 of the super-block at {@code at} times the paired levels from {@code x0} on, to
-     * {@code dst[4h..4h+4)}. Written to memory, not returned: a vector returned from a call C2 does not inline is
-     * boxed. One half at a time: with the whole super-block inlined into the row loop, and still with both halves
-     * in one method, C2 stopped inlining at its node limit and boxed the lanes (0.4 to 8.6 ns per weight, up to
+     * AVX2 lanes of the super-block at {@code at} times the paired levels from {@code x0} on, to {@code dst[0..8)}.
+     * Written to memory, not returned: a vector returned from a call C2 does not inline is boxed, and with the
+     * super-block inlined into the row loop C2 stopped inlining at its node limit (0.4 to 8.6 ns per weight, up to
      * 70 MB of garbage per 1024 × 3072 product).
      */
-    private void halfSums(long at, ByteVector table, short[] paired, int x0, int h, int[] dst) {
+    private void superBlockSums(long at, ByteVector table, short[] paired, int x0, int[] dst) {
         int highBits = data.get(Half.SHORT_LE, at + SCALES_HIGH) & 0xFFFF;
-        IntVector sums = IntVector.zero(HALF_INTS);
+        IntVector sums = IntVector.zero(INTS);
         for (int ib = 0; ib < 8; ib++) {
             int lowBits = data.get(ValueLayout.JAVA_BYTE, at + SCALES_LOW + ib / 2) >> (4 * (ib % 2)) & 0xF;
             int ls = (lowBits | ((highBits >> (2 * ib)) & 3) << 4) - 32;
-            ByteVector levels = SplitNibbles.half(SplitNibbles.load(data, at + QS + 16L * ib), table, h);
-            sums = SplitNibbles.lanes(levels, paired, x0 + ib * 32, h).mul(ls).add(sums);
+            ShortVector levels = SplitNibbles.levels(data, at + QS + 16L * ib, table);
+            sums = LaneOrder.chunkLanes(levels, paired, x0 + ib * 32).mul(ls).add(sums);
         }
-        sums.intoArray(dst, 4 * h);
+        sums.intoArray(dst, 0);
     }
 }

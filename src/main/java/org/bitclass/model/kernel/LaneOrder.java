@@ -17,6 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class LaneOrder {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_256;
     static final int LANES = 8;
     static final int CHUNK = 32;
 
@@ -36,6 +37,19 @@ final class LaneOrder {
         IntVector both = v.reinterpretAsInts();
         return both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                 .add(both.lanewise(VectorOperators.ASHR, 16));
+    }
+
+    /**
+     * The AVX2 lanes of one 32-value chunk times one token: 16-bit lane i of {@code v} holds signed levels of
+     * elements 2i (low byte) and 2i+1 (high byte), {@code paired} the token's levels of the even elements from
+     * {@code x0} and of the odd ones from {@code x0 + 16} ({@link Q8Activations#pairedLevels}). Two products of at
+     * most 128·128 fit in 16 bits.
+     */
+    static IntVector chunkLanes(ShortVector v, short[] paired, int x0) {
+        ShortVector even = v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 8);
+        ShortVector odd = v.lanewise(VectorOperators.ASHR, 8);
+        return adjacentPairSums(even.mul(ShortVector.fromArray(SHORTS, paired, x0))
+                .add(odd.mul(ShortVector.fromArray(SHORTS, paired, x0 + 16))));
     }
 
     /** Where element {@code e} (0..31) of a chunk is stored within the chunk. */

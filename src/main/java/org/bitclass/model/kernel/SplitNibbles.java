@@ -1,78 +1,55 @@
 package org.bitclass.model.kernel;
 
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 /**
- * One-token arithmetic for chunks of 32 values stored as 16 bytes, element j in the low nibble of byte j and element
- * j+16 in its high nibble (Q4_0, IQ4_NL, IQ4_XS). Each half of a chunk is 16 levels, looked up in a 16-entry table
- * as llama.cpp looks them up ({@code _mm_shuffle_epi8}, here a rearrange); read as 16-bit lanes, a half splits into
- * its even and odd elements, and adjacent pair sums give four of the AVX2 kernel's eight lanes: lanes 0-3 from the
- * low half, 4-7 from the high half. The vectors are 128 bits wide on every CPU, so the lanes, and the bits, never
- * change.
+ * Chunks of 32 values stored as 16 bytes, element j in the low nibble of byte j and element j+16 in its high nibble
+ * (Q4_0, IQ4_NL, IQ4_XS), brought into Q8_0's layout for one-token products ({@link LaneOrder#chunkLanes}): stored
+ * 32-bit word g holds elements 4g..4g+3 in its low nibbles and 16+4g..19+4g in its high ones, so the four words,
+ * twice over, shifted right by 0 (words 0-3) and by 4 (words 4-7) and masked, are the chunk's nibbles in element
+ * order. IQ4 codebook levels are then looked up as llama.cpp looks them up ({@code _mm_shuffle_epi8}, here a
+ * rearrange: {@code selectFrom} ran 20 times slower); Q4_0's level is the nibble minus 8.
  */
 final class SplitNibbles {
 
-    static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_128;
-    static final VectorSpecies<Float> HALF = FloatVector.SPECIES_128;
-    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_128;
-
-    /** Q4_0's levels: nibble q stands for q − 8. */
-    static final byte[] Q4_0_LEVELS = {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7};
-    /** IQ4_NL's and IQ4_XS's levels (ggml's kvalues_iq4nl). */
-    static final byte[] IQ4_LEVELS = new byte[16];
+    private static final VectorSpecies<Integer> WORDS = IntVector.SPECIES_128;
+    private static final VectorShuffle<Integer> TWICE = VectorShuffle.fromOp(IntVector.SPECIES_256, i -> i & 3);
+    private static final IntVector SHIFTS = IntVector.fromArray(IntVector.SPECIES_256,
+            new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
+    /** ggml's kvalues_iq4nl twice: a shuffle looks up within each 128-bit half. */
+    private static final byte[] IQ4_TABLE = new byte[32];
 
     static {
-        for (int i = 0; i < 16; i++) {
-            IQ4_LEVELS[i] = (byte) Block32DotMatrix.IQ4_LEVELS[i];
+        for (int i = 0; i < 32; i++) {
+            IQ4_TABLE[i] = (byte) Block32DotMatrix.IQ4_LEVELS[i & 15];
         }
     }
 
     private SplitNibbles() {
     }
 
-    /** The 16 stored bytes of a chunk at {@code at}. */
-    static ByteVector load(MemorySegment data, long at) {
-        return ByteVector.fromMemorySegment(BYTES, data, at, java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** The IQ4 codebook for {@link #levels}. */
+    static ByteVector iq4Table() {
+        return ByteVector.fromArray(ByteVector.SPECIES_256, IQ4_TABLE, 0);
     }
 
     /**
-     * Levels of elements 16h..16h+15 of the chunk: its low nibbles for h = 0, high ones for h = 1. (A rearrange, not
-     * {@code selectFrom}: that ran 20 times slower.)
+     * The 32 signed levels of the chunk whose 16 bytes start at {@code qs}, 16-bit lane i holding elements 2i (low
+     * byte) and 2i+1 (high byte): looked up in {@code table}, or Q4_0's nibble − 8 when it is null.
      */
-    static ByteVector half(ByteVector stored, ByteVector table, int h) {
-        return table.rearrange(stored.lanewise(VectorOperators.LSHR, 4 * h).and((byte) 0xF).toShuffle());
-    }
-
-    /**
-     * AVX2 lanes 4h..4h+3 of one chunk half's products with the single token's paired levels
-     * ({@link Q8Activations#pairedLevels}, the chunk starting at {@code x0}): the half's even elements sit at
-     * {@code x0 + 8h}, its odd ones 16 further. A level times an activation is at most 128·128, so a pair fits in
-     * 16 bits.
-     */
-    static IntVector lanes(ByteVector levels, short[] paired, int x0, int h) {
-        ShortVector v = levels.reinterpretAsShorts();
-        ShortVector even = v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 8);
-        ShortVector odd = v.lanewise(VectorOperators.ASHR, 8);
-        int xe = x0 + 8 * h;
-        ShortVector pairs = even.mul(ShortVector.fromArray(SHORTS, paired, xe))
-                .add(odd.mul(ShortVector.fromArray(SHORTS, paired, xe + 16)));
-        return LaneOrder.adjacentPairSums(pairs);
-    }
-
-    /** ggml's {@code hsum_float_8} of the eight lanes held as lanes 0-3 ({@code low}) and 4-7 ({@code high}). */
-    static float sum(FloatVector low, FloatVector high) {
-        FloatVector v = low.add(high);
-        return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
-    }
-
-    static FloatVector toFloats(IntVector v) {
-        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+    static ShortVector levels(MemorySegment data, long qs, ByteVector table) {
+        IntVector words = (IntVector) IntVector.fromMemorySegment(WORDS, data, qs, ByteOrder.LITTLE_ENDIAN)
+                .reinterpretShape(IntVector.SPECIES_256, 0);
+        ByteVector nibbles = words.rearrange(TWICE).lanewise(VectorOperators.LSHR, SHIFTS).and(0x0F0F0F0F)
+                .reinterpretAsBytes();
+        return (table == null ? nibbles.sub((byte) 8) : table.rearrange(nibbles.toShuffle())).reinterpretAsShorts();
     }
 }
