@@ -48,14 +48,31 @@ abstract sealed class ElementMatrix extends FloatDotMatrix permits F32Matrix, F1
         }
     }
 
+    /**
+     * Whether {@link #dotRows} may take four rows at once, each activation vector loaded once for all four; else
+     * two: C2 reaches its node limit before inlining a fourth F16 {@link #load} and boxes its vector (0.4 ns per
+     * weight rather than 0.12), while BF16 and F32 run faster by four (0.056 and 0.067 ns, against 0.077 and 0.079).
+     */
+    boolean fourRowsAtOnce() {
+        return true;
+    }
+
     @Override
     void dotRows(int row, int count, float[] x, int xOff, float[] out, int outOff) {
-        if (count != 4) {
-            for (int r = 0; r < count; r++) {
-                out[outOff + r] = dotRow(row + r, x, xOff);
-            }
+        if (count == 4 && fourRowsAtOnce()) {
+            dotFourRows(row, x, xOff, out, outOff);
             return;
         }
+        int r = 0;
+        for (; r + 1 < count; r += 2) {
+            dotTwoRows(row + r, x, xOff, out, outOff + r);
+        }
+        if (r < count) {
+            out[outOff + r] = dotRow(row + r, x, xOff);
+        }
+    }
+
+    private void dotFourRows(int row, float[] x, int xOff, float[] out, int outOff) {
         int vn = F.loopBound(cols);
         long b0 = row * rowBytes;
         long b1 = b0 + rowBytes;
@@ -75,6 +92,21 @@ abstract sealed class ElementMatrix extends FloatDotMatrix permits F32Matrix, F1
         out[outOff + 1] = finish(a1, row + 1, x, xOff, vn);
         out[outOff + 2] = finish(a2, row + 2, x, xOff, vn);
         out[outOff + 3] = finish(a3, row + 3, x, xOff, vn);
+    }
+
+    private void dotTwoRows(int row, float[] x, int xOff, float[] out, int outOff) {
+        int vn = F.loopBound(cols);
+        long b0 = row * rowBytes;
+        long b1 = b0 + rowBytes;
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        for (int i = 0; i < vn; i += LANES) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            long o = (long) i * elementBytes;
+            a0 = load(b0 + o).fma(v, a0);
+            a1 = load(b1 + o).fma(v, a1);
+        }
+        out[outOff] = finish(a0, row, x, xOff, vn);
+        out[outOff + 1] = finish(a1, row + 1, x, xOff, vn);
     }
 
     private float dotRow(int row, float[] x, int xOff) {

@@ -3,7 +3,6 @@ package org.bitclass.model.kernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -48,13 +47,16 @@ final class F16Matrix extends ElementMatrix {
                 .convertShape(VectorOperators.S2I, I, 0);
         IntVector magnitude = h.and(0x7fff);
         IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        IntVector scaled = magnitude.lanewise(VectorOperators.LSHL, 13)
-                .reinterpretAsFloats().mul(TWO_POW_112).reinterpretAsInts();
-        VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7c00);
-        if (special.anyTrue()) {
-            scaled = scaled.blend(magnitude.lanewise(VectorOperators.LSHL, 13).or(0x7f800000), special);
-        }
+        IntVector moved = magnitude.lanewise(VectorOperators.LSHL, 13);
+        // a blend every time, not only when a lane is special: a vector merged across a branch may be boxed
+        IntVector scaled = moved.reinterpretAsFloats().mul(TWO_POW_112).reinterpretAsInts()
+                .blend(moved.or(0x7f800000), magnitude.compare(VectorOperators.GE, 0x7c00));
         return scaled.or(sign).reinterpretAsFloats();
+    }
+
+    @Override
+    boolean fourRowsAtOnce() {
+        return false;
     }
 
     @Override
