@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One weight matrix (3072 columns × 1024 rows, random weights quantized to {@code type}) times a batch of
  * {@code tokens} activations on one thread: the activation conversion and every row tile, as {@link MatMul} runs
- * them. Nanoseconds per weight = score / (rows · cols · tokens), the figure docs/engine.md quotes.
+ * them; {@code -p tensor=token_embd.weight} measures the unrepacked order a tied output matrix takes. Nanoseconds
+ * per weight = score / (rows · cols · tokens), the figure docs/engine.md quotes.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +44,10 @@ public class KernelBench {
 
     @Param({"1", "64"})
     int tokens;
+
+    /** The tensor's name: llama.cpp repacks Q4_0, IQ4_NL and Q4_K matrices, but not token_embd.weight (plain order). */
+    @Param({"blk.0.ffn_up.weight"})
+    String tensor;
 
     private Arena arena;
     private WeightMatrix matrix;
@@ -63,7 +68,7 @@ public class KernelBench {
             }
             codec.quantizeRow(row, 0, COLS, null, data, r * t.bytesFor(COLS));
         }
-        matrix = WeightMatrix.of(new TensorInfo("bench", new long[] {COLS, ROWS}, t, 0), data);
+        matrix = WeightMatrix.of(new TensorInfo(tensor, new long[] {COLS, ROWS}, t, 0), data);
         x = new float[tokens * COLS];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextGaussian();
