@@ -93,7 +93,8 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
         for (int b = 0; b < blocks; b++) {
             long at = row * rowBytes + (long) b * type.typeSize;
             KPacking.unpackScaleMin6(data, at + ScaleMinKCodec.SCALES_OFFSET, scales, mins);
-            IntVector sums = blockSums(at, x.pairedLevels, b * 256, scales);
+            blockSums(at, x.pairedLevels, b * 256, scales, s.sums);
+            IntVector sums = IntVector.fromArray(INTS, s.sums, 0);
             int minSum = 0;
             for (int c = 0; c < 8; c++) {
                 minSum += mins[c] * (int) x.subSums[b * 8 + c];
@@ -116,7 +117,8 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
         for (int b = 0; b < blocks; b++) {
             long at = row * rowBytes + (long) b * type.typeSize;
             KPacking.unpackScaleMin6(data, at + ScaleMinKCodec.SCALES_OFFSET, scales, mins);
-            IntVector sums = blockSums(at, x.pairedLevels, b * 256, scales);
+            blockSums(at, x.pairedLevels, b * 256, scales, s.sums);
+            IntVector sums = IntVector.fromArray(INTS, s.sums, 0);
             FloatVector minProducts = ((FloatVector) IntVector.fromArray(INTS, mins, 0).convert(VectorOperators.I2F, 0))
                     .mul(FloatVector.fromArray(LaneOrder.S, x.subSums, b * 8));
             float yd = x.scales[b];
@@ -155,8 +157,13 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
         return LaneOrder.sum(scaleLanes) + minTerm;
     }
 
-    /** One super-block's scaled integer lane sums against paired 16-bit activation levels from {@code x0} on. */
-    private IntVector blockSums(long at, short[] paired, int x0, int[] scales) {
+    /**
+     * One super-block's scaled integer lane sums against paired 16-bit activation levels from {@code x0} on, to
+     * {@code dst[0..8)}. Written to memory, not returned: when C2 happened to compile this method on its own first,
+     * it would not inline it later ("already compiled into a big method"), and the returned vector was boxed: in one
+     * JVM start out of three or so, 3 MB of garbage per 1024 × 3072 product and 0.18 rather than 0.12 ns per weight.
+     */
+    private void blockSums(long at, short[] paired, int x0, int[] scales, int[] dst) {
         IntVector acc = IntVector.zero(INTS);
         for (int pair = 0; pair < 4; pair++) {
             ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at + Q4KCodec.QS_OFFSET + 32L * pair,
@@ -171,16 +178,13 @@ final class ScaleMinDotMatrix extends IntegerDotMatrix {
             acc = LaneOrder.adjacentPairSums(sum0).mul(scales[2 * pair]).add(acc);
             acc = LaneOrder.adjacentPairSums(sum1).mul(scales[2 * pair + 1]).add(acc);
         }
-        return acc;
+        acc.intoArray(dst, 0);
     }
 
     /**
-     * As {@link #blockSums} for Q5_K, the fifth bits ORed into the nibbles, written to {@code dst} rather than
-     * returned. A separate method: one method with a flag for the fifth bits is too large for C2 to inline, so the
-     * flag stayed a branch and Q4_K's kernel ran at 0.175 rather than 0.113 ns per weight. This one is past C2's
-     * 325-byte limit for inlining a hot method too, and a vector returned from a call that is not inlined is
-     * boxed: 3 MB of garbage per 1024 × 3072 product and up to 0.35 ns per weight. Eight ints through memory cost
-     * nothing next to that.
+     * As {@link #blockSums} for Q5_K, the fifth bits ORed into the nibbles. A separate method: one method with a flag
+     * for the fifth bits is too large for C2 to inline, so the flag stayed a branch and Q4_K's kernel ran at 0.175
+     * rather than 0.113 ns per weight.
      */
     private void fiveBitBlockSums(long at, short[] paired, int x0, int[] scales, int[] dst) {
         IntVector acc = IntVector.zero(INTS);
