@@ -68,16 +68,11 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
      */
     @Override
     boolean multiplyOneToken(int row, int count, Q8Activations x, float[] out) {
-        // a local array, not the thread's: its known length spares the inner loop's range checks (0.14 vs 0.23 ns)
-        int[] scales = new int[16];
         float[] accLanes = OneTokenScratch.ofThread().lanes;
         for (int r = 0; r < count; r++) {
             FloatVector acc = FloatVector.zero(LaneOrder.S);
             for (int b = 0; b < blocks; b++) {
                 long at = (row + r) * rowBytes + (long) b * type.typeSize;
-                for (int j = 0; j < 16; j++) {
-                    scales[j] = data.get(ValueLayout.JAVA_BYTE, at + Q6KCodec.SCALES_OFFSET + j);
-                }
                 IntVector low = IntVector.zero(INTS);
                 IntVector high = IntVector.zero(INTS);
                 for (int half = 0; half < 2; half++) {
@@ -100,8 +95,11 @@ final class Q6KDotMatrix extends IntegerDotMatrix {
                             ShortVector pairs = even.mul(ShortVector.fromArray(SHORTS, x.pairedLevels, xo))
                                     .add(odd.mul(ShortVector.fromArray(SHORTS, x.pairedLevels, xo + 16)));
                             IntVector groups = LaneOrder.adjacentPairSums(pairs);
-                            low = groups.mul(scales[2 * c]).add(low);
-                            high = groups.mul(scales[2 * c + 1]).add(high);
+                            // the scales read where used: an array made per call was 4 MB of garbage per token of
+                            // a 0.6B model, and the thread's array cost range checks (0.23 against 0.14 ns)
+                            long scale = at + Q6KCodec.SCALES_OFFSET + 2 * c;
+                            low = groups.mul(data.get(ValueLayout.JAVA_BYTE, scale)).add(low);
+                            high = groups.mul(data.get(ValueLayout.JAVA_BYTE, scale + 1)).add(high);
                         }
                     }
                 }
