@@ -20,6 +20,9 @@ final class Ubatches {
      * @return {@code [n_tokens × n_vocab]} logits when {@code all}, else the last token's {@code [n_vocab]}
      */
     static float[] forward(int[] tokens, int startPos, boolean all, int nVocab, BatchForward batch) {
+        if (tokens.length <= MAX_BATCH) {
+            return batch.run(tokens, startPos, all);    // one batch: its logits are already the result
+        }
         float[] logits = new float[(all ? tokens.length : 1) * nVocab];
         for (int from = 0; from < tokens.length; from += MAX_BATCH) {
             int to = Math.min(tokens.length, from + MAX_BATCH);
