@@ -2,8 +2,8 @@ package org.bitclass.model.kernel;
 
 /**
  * A thread's arrays for the one-token kernels: a block's scales, mins and integer sums, the eight lanes of a row's
- * accumulator, and a decoded row. Allocated per row they were 30–60 MB of garbage per generated token of a 0.6B model, and a
- * vector passed to a helper that C2 leaves out of line is boxed; through these arrays neither happens.
+ * accumulator, and a decoded row. Allocated per row they were 30–60 MB of garbage per generated token of a 0.6B
+ * model, and a vector passed to a helper that C2 leaves out of line is boxed; through these arrays neither happens.
  */
 final class OneTokenScratch {
 
