@@ -39,7 +39,8 @@ public class KernelBench {
     static final int ROWS = 1024;
     static final int COLS = 3072;
 
-    @Param({"BF16", "F16", "Q8_0", "Q6_K", "Q5_K", "Q4_K", "Q3_K", "Q2_K", "IQ4_XS", "IQ4_NL", "Q4_0", "Q4_1", "Q5_0", "Q5_1"})
+    @Param({"BF16", "F16", "Q8_0", "Q6_K", "Q5_K", "Q4_K", "Q3_K", "Q2_K", "IQ4_XS", "IQ4_NL", "Q4_0", "Q4_1", "Q5_0",
+            "Q5_1"})
     String type;
 
     @Param({"1", "64"})

@@ -100,8 +100,9 @@ final class Block32DotMatrix extends IntegerDotMatrix {
         for (int b = 0; b < blocks; b++) {
             long at = row * rowBytes + (long) b * type.typeSize;
             float d = Float.float16ToFloat(data.get(Half.SHORT_LE, at));
-            acc = ((FloatVector) LaneOrder.chunkLanes(SplitNibbles.levels(data, at + SCALE_BYTES, table), x.pairedLevels, b * 32)
-                    .convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(LaneOrder.S, d * x.scales[b]), acc);
+            ShortVector levels = SplitNibbles.levels(data, at + SCALE_BYTES, table);
+            acc = ((FloatVector) LaneOrder.chunkLanes(levels, x.pairedLevels, b * 32).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(LaneOrder.S, d * x.scales[b]), acc);
         }
         return LaneOrder.sum(acc);
     }
@@ -111,7 +112,8 @@ final class Block32DotMatrix extends IntegerDotMatrix {
         float acc = 0;
         for (int b = 0; b < blocks; b++) {
             long at = row * rowBytes + (long) b * type.typeSize;
-            int sum = LaneOrder.chunkLanes(SplitNibbles.levels(data, at + SCALE_BYTES, table), x.pairedLevels, b * 32).reduceLanes(VectorOperators.ADD);
+            ShortVector levels = SplitNibbles.levels(data, at + SCALE_BYTES, table);
+            int sum = LaneOrder.chunkLanes(levels, x.pairedLevels, b * 32).reduceLanes(VectorOperators.ADD);
             acc = Math.fma((float) sum, Float.float16ToFloat(data.get(Half.SHORT_LE, at)) * x.scales[b], acc);
         }
         return acc;
